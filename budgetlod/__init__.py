@@ -1,0 +1,3 @@
+"""budgetlod: Chinese public budget disclosures as linked open data."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,86 @@
+"""The command line: one command per stage, thin over the library.
+
+Data goes to stdout, diagnostics to stderr as ``[SEVERITY] file:line message``.
+Exit codes: 0 ok, 1 violations (``--strict``: warnings count too), 2 cannot run
+(unreadable input, not a disclosure, bad usage).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from budgetlod import __version__
+from budgetlod.findings import format_finding
+from budgetlod.model import Disclosure
+from budgetlod.parse.decode import CannotParse
+from budgetlod.parse.document import parse_file
+from budgetlod.serialize import disclosure_json
+from budgetlod.settings import SETTINGS, setting
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budgetlod")
+def main() -> None:
+    """budgetlod — Chinese public budget disclosures as linked open data."""
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed model as JSON (docs/parse-json.md).")
+@click.option("--strict", is_flag=True, help="Exit 1 when the parser reports any warning.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
+def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
+    """Parse one disclosure (text with Markdown or HTML tables) into the typed model."""
+    try:
+        disclosure = parse_file(file)
+    except CannotParse as exc:
+        click.echo(f"[ERROR] {file}: {exc.finding.message}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    for finding in disclosure.findings:
+        if not (quiet and finding.severity == "info"):
+            click.echo(format_finding(str(file), finding), err=True)
+    click.echo(disclosure_json(disclosure) if as_json else summary(disclosure))
+    warnings = [f for f in disclosure.findings if f.severity != "info"]
+    sys.exit(EXIT_VIOLATIONS if strict and warnings else EXIT_OK)
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """List every setting with its current value, environment variable and help."""
+    for item in SETTINGS:
+        click.echo(f"{item.name} = {setting(item.name)!r}  ({item.env}; default {item.default!r})\n    {item.help}")
+
+
+def summary(d: Disclosure) -> str:
+    """The human summary: metadata, tables with row counts and totals, the rest in counts."""
+    meta = d.meta
+    lines = [
+        f"{d.source.name}: {meta.unit or '?'} {meta.year or '?'} {meta.level or ''}{meta.phase or '?'}"
+        + (f" (published {meta.published.isoformat()})" if meta.published else ""),
+        f"  tables: {len(d.tables)} found, {sum(1 for t in d.tables if t.empty)} empty",
+    ]
+    for table in d.tables:
+        total = next((r for r in table.rows if r.level == "total"), None)
+        figure = ""
+        if total is not None:
+            first = next((v for v in total.values.values() if v is not None), None)
+            figure = f"  {total.name} {first:,} {table.unit}" if first is not None else ""
+        state = "empty" + (" (stated)" if table.empty_note else "") if table.empty else f"{len(table.rows)} rows"
+        lines.append(f"    {table.id or '??'} {table.title}: {state}{figure}")
+    profile = d.profile
+    staff = ", ".join(f"{s.category} {s.count}" for s in profile.staffing)
+    lines += [
+        f"  profile: {staff or 'no staffing figures'}",
+        f"  narrative: {len(d.narratives)} statements, {len(d.projects)} project descriptions",
+        f"  glossary: {len(d.glossary)} terms",
+    ]
+    if d.missing:
+        lines.append(f"  missing: {', '.join(d.missing)}")
+    counts = {s: sum(1 for f in d.findings if f.severity == s) for s in ("error", "warning", "info")}
+    lines.append(f"  findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+    return "\n".join(lines)

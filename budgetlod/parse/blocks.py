@@ -1,0 +1,208 @@
+"""Decoded text -> a flat list of blocks: paragraphs and tables, each with its line.
+
+Accepts what PDF/Word converters produce: Markdown pipe tables, HTML ``<table>``
+elements (``colspan``/``rowspan`` expanded into blank cells, the same convention
+as a Markdown export of merged cells), inline HTML inside cells (``<p>``,
+``<br>``), page numbers and footers, and table-of-contents lines.  Junk lines
+are dropped here and reported (P107) so that no line disappears silently.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from budgetlod.findings import Reporter
+
+
+@dataclass
+class Paragraph:
+    line: int
+    text: str
+
+
+@dataclass
+class TableRow:
+    line: int
+    cells: list[str]
+
+
+@dataclass
+class TableBlock:
+    line: int
+    rows: list[TableRow] = field(default_factory=list)
+
+
+Block = Paragraph | TableBlock
+
+_TAG = re.compile(r"<[^>]+>")
+_BR = re.compile(r"<\s*br\s*/?\s*>|</\s*p\s*>", re.IGNORECASE)
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+# Converter junk: page numbers and footers, TOC lines and Word field codes.
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,4}[-—–\s]*$")
+_PAGE_FOOTER = re.compile(r"第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?\s*$|^\s*\d+\s*/\s*\d+\s*$|^page\s+\d+", re.I)
+_FIELD_CODE = re.compile(r"PAGEREF\s+_Toc|HYPERLINK\s+\\l|\bTOC\s+\\[ohzu]|_Toc\d{6,}")
+_DOT_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|\u2026\u2026|-{6,})\s*\d*\s*$")
+
+
+def cell_text(raw: str) -> str:
+    """Inline HTML in a cell -> text: ``<br>`` and ``</p>`` become line breaks."""
+    text = _BR.sub("\n", raw)
+    text = _TAG.sub("", text)
+    text = html.unescape(text)
+    return "\n".join(part.strip() for part in text.split("\n") if part.strip())
+
+
+def is_junk(text: str) -> bool:
+    """A page number, page footer or table-of-contents line."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    return bool(
+        _PAGE_NUMBER.match(stripped)
+        or (len(stripped) <= 60 and _PAGE_FOOTER.search(stripped))
+        or _FIELD_CODE.search(stripped)
+        or _DOT_LEADER.search(stripped)
+    )
+
+
+def split_markdown_row(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    cells = re.split(r"(?<!\\)\|", body)
+    return [cell_text(c.replace("\\|", "|")) for c in cells]
+
+
+class _HtmlTables(HTMLParser):
+    """Collects the rows of ``<table>`` elements with their source line numbers."""
+
+    def __init__(self, first_line: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.first_line = first_line
+        self.tables: list[TableBlock] = []
+        self._depth = 0
+        self._row: list[tuple[str, int, int]] | None = None  # (text, colspan, rowspan)
+        self._row_line = 0
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._raw_rows: list[tuple[int, list[tuple[str, int, int]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.first_line + self.getpos()[0] - 1
+        if tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self._raw_rows = []
+                self._table_line = line
+        elif tag == "tr" and self._depth == 1:
+            self._row = []
+            self._row_line = line
+        elif tag in ("td", "th") and self._row is not None:
+            values = dict(attrs)
+            self._cell = []
+            self._span = (_int(values.get("colspan")), _int(values.get("rowspan")))
+        elif tag in ("br", "p") and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            text = "\n".join(p.strip() for p in "".join(self._cell).split("\n") if p.strip())
+            self._row.append((text, *self._span))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._raw_rows.append((self._row_line, self._row))
+            self._row = None
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+            if self._depth == 0:
+                self.tables.append(_expand_spans(self._table_line, self._raw_rows))
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def _expand_spans(line: int, raw_rows: list[tuple[int, list[tuple[str, int, int]]]]) -> TableBlock:
+    """colspan/rowspan -> blank cells, as in a Markdown export of merged cells."""
+    block = TableBlock(line=line)
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    for row_line, cells in raw_rows:
+        out: list[str] = []
+        queue = list(cells)
+        col = 0
+        while queue or any(c >= col and n > 0 for c, n in pending.items()):
+            if pending.get(col, 0) > 0:
+                pending[col] -= 1
+                out.append("")
+                col += 1
+                continue
+            if not queue:
+                break
+            text, colspan, rowspan = queue.pop(0)
+            for k in range(colspan):
+                out.append(text if k == 0 else "")
+                if rowspan > 1:
+                    pending[col + k] = rowspan - 1
+            col += colspan
+        block.rows.append(TableRow(line=row_line, cells=out))
+    return block
+
+
+def to_blocks(text: str, reporter: Reporter) -> list[Block]:
+    """Split decoded text into paragraphs and tables (1-based line numbers)."""
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    current: TableBlock | None = None
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        number = i + 1
+        stripped = raw.strip()
+        if re.match(r"^<table\b", stripped, re.IGNORECASE):
+            end = i
+            while end < len(lines) and not re.search(r"</table\s*>", lines[end], re.IGNORECASE):
+                end += 1
+            parser = _HtmlTables(first_line=number)
+            parser.feed("\n".join(lines[i : end + 1]))
+            parser.close()
+            blocks.extend(parser.tables)
+            current = None
+            i = end + 1
+            continue
+        if stripped.startswith("|"):
+            if _MD_SEPARATOR.match(stripped):
+                i += 1
+                continue
+            cells = split_markdown_row(stripped)
+            filled = [c for c in cells if c.strip()]
+            if len(filled) == 1 and is_junk(filled[0]):
+                reporter.add("P107", number, text=filled[0][:60])
+                i += 1
+                continue
+            if current is None:
+                current = TableBlock(line=number)
+                blocks.append(current)
+            current.rows.append(TableRow(line=number, cells=cells))
+            i += 1
+            continue
+        current = None
+        if stripped:
+            if is_junk(stripped):
+                reporter.add("P107", number, text=stripped[:60])
+            else:
+                blocks.append(Paragraph(line=number, text=cell_text(stripped) if "<" in stripped else stripped))
+        i += 1
+    return blocks

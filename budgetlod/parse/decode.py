@@ -1,0 +1,76 @@
+"""Bytes -> text: BOM, UTF-8, GB18030 (a superset of GBK and GB2312), size limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from budgetlod.model import Finding
+from budgetlod.findings import CATALOGUE
+
+
+class CannotParse(Exception):
+    """The input is not something the parser can read; carries one finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def refuse(code: str, **fields: object) -> CannotParse:
+    kind = CATALOGUE[code]
+    return CannotParse(Finding(code, kind.severity, None, kind.template.format(**fields)))
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """Read at most ``limit`` bytes; refuse a larger file without reading it whole."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise refuse("P003", size=size, limit=limit)
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise refuse("P006", path=path, reason=exc.strerror or exc) from exc
+    if len(data) > limit:
+        raise refuse("P003", size=len(data), limit=limit)
+    return data
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name). Line endings become ``\\n``."""
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise refuse("P001")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _try(data, "utf-16"), "utf-16"
+    elif b"\x00" in data:
+        raise refuse("P002", offset=data.index(b"\x00"))
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = _try(data[3:], "utf-8"), "utf-8-sig"
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, encoding = _try(data, "gb18030"), "gb18030"
+    if _control_ratio(text) > 0.01:
+        raise refuse("P002", offset=_first_control(text))
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _try(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise refuse("P002", offset=exc.start) from exc
+
+
+def _is_control(ch: str) -> bool:
+    return ord(ch) < 32 and ch not in "\n\r\t\f\v"
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:65536]
+    return sum(1 for ch in sample if _is_control(ch)) / max(1, len(sample))
+
+
+def _first_control(text: str) -> int:
+    return next((i for i, ch in enumerate(text) if _is_control(ch)), 0)

@@ -1,0 +1,165 @@
+"""The parse stage: a disclosure file -> :class:`~budgetlod.model.Disclosure`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from budgetlod.findings import Reporter
+from budgetlod.model import Disclosure, Metadata, SourceInfo, Table
+from budgetlod.parse.blocks import Block, Paragraph, to_blocks
+from budgetlod.parse.decode import CannotParse, decode, read_limited, refuse
+from budgetlod.parse.glossary import parse_glossary
+from budgetlod.parse.narrative import parse_narrative
+from budgetlod.parse.other import parse_other_matters
+from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
+from budgetlod.parse.profile import parse_profile
+from budgetlod.parse.tables import find_tables
+from budgetlod.parse.text import squash
+from budgetlod.settings import setting
+from budgetlod.specs import table_specs
+
+__all__ = ["CannotParse", "parse_bytes", "parse_file", "parse_text"]
+
+_TITLE = re.compile(r"(\d{4})\s*年\s*度?\s*(单位|部门)?\s*(预算|决算)")
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_PART_NAMES = {
+    "profile": "第一部分 单位概况",
+    "tables": "第二部分 公开表",
+    "narrative": "第三部分 情况说明",
+    "glossary": "第四部分 名词解释",
+}
+
+
+def parse_file(path: Path, *, max_bytes: int | None = None) -> Disclosure:
+    """Parse a file; a sidecar ``<stem>.meta.json`` may state what the text does not."""
+    limit = max_bytes if max_bytes is not None else int(setting("max_input_bytes"))
+    data = read_limited(path, limit)
+    disclosure = parse_bytes(data, str(path))
+    _apply_sidecar(disclosure, path.with_suffix(".meta.json"))
+    return disclosure
+
+
+def parse_bytes(data: bytes, name: str = "<bytes>") -> Disclosure:
+    text, encoding = decode(data)
+    source = SourceInfo(
+        path=name,
+        name=Path(name).name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        bytes=len(data),
+        lines=text.count("\n") + 1,
+    )
+    disclosure = _parse(text, source)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        disclosure.findings.insert(0, Reporter().add("P005", None, encoding=encoding))
+    return disclosure
+
+
+def parse_text(text: str, name: str = "<text>") -> Disclosure:
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+def _parse(text: str, source: SourceInfo) -> Disclosure:
+    reporter = Reporter()
+    blocks = to_blocks(text, reporter)
+    parts = split_parts(blocks)
+    tables = find_tables(parts.tables, reporter)
+    _check_duplicates(tables, reporter)
+    meta = _metadata(parts, tables, blocks)
+    if not tables and not parts.headings and meta.phase is None:
+        raise refuse("P004", reason="no title, part heading or standard table of the template")
+    disclosure = Disclosure(source=source, meta=meta, tables=tables)
+    disclosure.profile = parse_profile(parts.profile, reporter)
+    disclosure.narratives, disclosure.projects = parse_narrative(parts.narrative, reporter)
+    disclosure.other = parse_other_matters(parts.other, reporter)
+    disclosure.glossary = parse_glossary(parts.glossary, reporter)
+    _missing(disclosure, parts, reporter)
+    disclosure.findings = reporter.sorted()
+    return disclosure
+
+
+def _check_duplicates(tables: list[Table], reporter: Reporter) -> None:
+    seen: set[str] = set()
+    for table in tables:
+        if table.id is None:
+            continue
+        if table.id in seen:
+            reporter.add("P108", table.line, table=table.id, line=table.line, title=table.title)
+            table.id = None
+        else:
+            seen.add(table.id)
+
+
+def _metadata(parts: Parts, tables: list[Table], blocks: list[Block]) -> Metadata:
+    meta = Metadata()
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    for block in [b for b in parts.front if isinstance(b, Paragraph)] + paragraphs[:80]:
+        match = _TITLE.search(squash(block.text))
+        if match and len(block.text) < 80:
+            meta.year, meta.level, meta.phase = int(match.group(1)), match.group(2) or "单位", match.group(3)
+            meta.title, meta.line = squash(block.text), block.line
+            break
+    compilers = Counter(t.compiler for t in tables if t.compiler)
+    if compilers:
+        meta.unit = compilers.most_common(1)[0][0]
+    else:
+        meta.unit = _unit_from_headings(paragraphs)
+    for block in paragraphs[:15] + paragraphs[-8:]:
+        found = _DATE.match(squash(block.text))
+        if found:
+            try:
+                meta.published = date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+                meta.published_from = "document"
+            except ValueError:
+                continue
+            break
+    return meta
+
+
+def _unit_from_headings(paragraphs: list[Paragraph]) -> str | None:
+    """``第一部分 2024 年XX中心单位概况`` -> ``XX中心``."""
+    for block in paragraphs:
+        match = PART_HEADING.match(squash(block.text))
+        if match and "概况" in match.group(2):
+            name = re.sub(r"^\d{4}年度?", "", match.group(2))
+            name = re.sub(r"(单位|部门)?概况$", "", name)
+            return name or None
+    return None
+
+
+def _missing(disclosure: Disclosure, parts: Parts, reporter: Reporter) -> None:
+    meta = disclosure.meta
+    for what, value in (("unit", meta.unit), ("year", meta.year), ("phase (预算/决算)", meta.phase)):
+        if value is None:
+            reporter.add("P110", None, what=what)
+    present = [p for p in _PART_NAMES if p in parts.headings]
+    for part, name in _PART_NAMES.items():
+        if part not in parts.headings and (parts.headings or part != "tables"):
+            disclosure.missing.append(name)
+            reporter.add("P101", None, part=name)
+    found = {t.id for t in disclosure.tables}
+    for spec in table_specs():
+        if spec.id not in found:
+            disclosure.missing.append(f"表{spec.number} {spec.title}")
+            reporter.add("P102", None, table=f"表{spec.number}", title=spec.title)
+    if present and present[-1] != "glossary":
+        reporter.add("P111", None, what=f"it ends in {_PART_NAMES[present[-1]]}")
+
+
+def _apply_sidecar(disclosure: Disclosure, path: Path) -> None:
+    """Metadata the document does not print, e.g. its publication date."""
+    if not path.is_file():
+        return
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        published = data.get("published")
+        if published and disclosure.meta.published is None:
+            disclosure.meta.published = date.fromisoformat(published)
+            disclosure.meta.published_from = "sidecar"
+    except (OSError, ValueError, AttributeError) as exc:
+        raise refuse("P006", path=path, reason=f"invalid sidecar metadata: {exc}") from exc

@@ -1,0 +1,152 @@
+"""Table headers: split header from data, resolve merged cells, align value columns.
+
+Two sources of truth, used together:
+
+* the column-number row (``※ ※ ※ ※ 1 2 3 …``) printed by the template: when
+  it numbers as many value columns as the spec lists, column *k* is the spec's
+  *k*-th column whatever the header text above it says (converters misplace
+  header cells: the sample's 表2);
+* the header text, resolved into a path per position (a blank cell in an upper
+  header row continues the cell on its left; in the lowest row it continues the
+  cell above), matched against the spec's aliases — used when there is no
+  number row or it disagrees with the spec.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from budgetlod.findings import Reporter
+from budgetlod.model import Column
+from budgetlod.parse.blocks import TableRow
+from budgetlod.parse.text import label_key, looks_like_amount, strip_header_unit
+from budgetlod.specs import ColumnSpec
+
+_NUMBER_MARK = {"※", "栏次", "*", "＊"}
+_CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
+_CODE_AND_NAME = re.compile(r"^\d{3}(?:\d{2}){0,2}\s*[^\d\s.,]")
+
+
+def is_number_row(cells: list[str]) -> bool:
+    """``※ ※ 1 2 3`` — the template's column numbers."""
+    values = [c.strip() for c in cells if c.strip()]
+    digits = [v for v in values if v.isdigit()]
+    if not digits or any(v not in _NUMBER_MARK and not v.isdigit() for v in values):
+        return False
+    numbers = [int(d) for d in digits]
+    return numbers[0] == 1 and numbers == list(range(1, len(numbers) + 1)) and (len(numbers) > 1 or len(values) > 1)
+
+
+def looks_like_data(cells: list[str], total_labels: set[str]) -> bool:
+    stripped = [c.strip() for c in cells]
+    if not any(stripped):
+        return True
+    if any(looks_like_amount(c) and ("." in c or "," in c) for c in stripped):
+        return True
+    if any(_CODE.match(c) or _CODE_AND_NAME.match(c) for c in stripped[:3] if c):
+        return True
+    first = next((c for c in stripped if c), "")
+    return label_key(first) in total_labels
+
+
+@dataclass
+class Layout:
+    width: int
+    header: list[TableRow]
+    data: list[TableRow]
+    numbers: dict[int, int]  # position -> printed column number
+    number_row: TableRow | None
+
+
+def split_header(rows: list[TableRow], total_labels: set[str]) -> Layout:
+    for i, row in enumerate(rows):
+        if is_number_row(row.cells):
+            numbers = {p: int(c) for p, c in enumerate(row.cells) if c.strip().isdigit()}
+            return Layout(len(row.cells), rows[:i], rows[i + 1 :], numbers, row)
+    cut = next((i for i, r in enumerate(rows) if looks_like_data(r.cells, total_labels)), len(rows))
+    header, data = rows[:cut], rows[cut:]
+    width = max((len(r.cells) for r in header), default=max((len(r.cells) for r in rows), default=0))
+    return Layout(width, header, data, {}, None)
+
+
+def stacks(header: list[TableRow], width: int) -> list[list[str]]:
+    """Per position, the header texts from top to bottom with merged cells resolved."""
+    grid = [[(r.cells[p] if p < len(r.cells) else "").strip() for p in range(width)] for r in header]
+    for r, row in enumerate(grid[:-1]):  # upper rows: a blank continues the cell on its left
+        for p in range(1, width):
+            above_same = r == 0 or grid[r - 1][p] == grid[r - 1][p - 1]
+            if not row[p] and row[p - 1] and above_same:
+                row[p] = row[p - 1]
+    result: list[list[str]] = []
+    for p in range(width):
+        texts: list[str] = []
+        for row in grid:
+            text = strip_header_unit(row[p])
+            if text and (not texts or label_key(texts[-1]) != label_key(text)):
+                texts.append(text)
+        result.append(texts)
+    return result
+
+
+def match_column(stack: list[str], specs: tuple[ColumnSpec, ...], taken: set[str]) -> ColumnSpec | None:
+    """The spec column whose leaf alias is the deepest matching text, parents agreeing."""
+    keys = [label_key(t) for t in stack]
+    for depth in range(len(keys) - 1, -1, -1):
+        candidates = [c for c in specs if c.path not in taken and c.matches_leaf(keys[depth])]
+        if not candidates:
+            continue
+        above = set(keys[:depth])
+        for candidate in candidates:
+            if all(any(label_key(p) in k or k in label_key(p) for k in above) for p in candidate.parents):
+                return candidate
+        return candidates[0]
+    return None
+
+
+def assign_columns(
+    positions: list[int],
+    layout: Layout,
+    specs: tuple[ColumnSpec, ...],
+    optional: tuple[ColumnSpec, ...],
+    reporter: Reporter,
+    table: str,
+) -> dict[int, Column]:
+    """Map value positions to columns (canonical spec paths where known)."""
+    texts = stacks(layout.header, layout.width)
+    line = layout.header[0].line if layout.header else None
+    numbered = [p for p in positions if p in layout.numbers]
+    columns: dict[int, Column] = {}
+    if numbered and len(numbered) == len(specs):
+        for spec, p in zip(specs, numbered, strict=True):
+            columns[p] = Column(spec.path, " / ".join(texts[p]), layout.numbers[p])
+        _report_ragged(columns, texts, specs, reporter, table, line)
+        return columns
+    if numbered:
+        reporter.add("P206", line, table=table, found=len(numbered), expected=len(specs))
+    taken: set[str] = set()
+    for p in positions:
+        spec = match_column(texts[p], specs + optional, taken)
+        printed = " / ".join(texts[p]) or f"column {p + 1}"
+        if spec is None:
+            reporter.add("P203", line, table=table, column=printed)
+            columns[p] = Column(printed, printed, layout.numbers.get(p), known=False)
+        else:
+            taken.add(spec.path)
+            columns[p] = Column(spec.path, printed, layout.numbers.get(p))
+    return columns
+
+
+def _report_ragged(
+    columns: dict[int, Column],
+    texts: list[list[str]],
+    specs: tuple[ColumnSpec, ...],
+    reporter: Reporter,
+    table: str,
+    line: int | None,
+) -> None:
+    for p, column in columns.items():
+        for text in texts[p]:
+            owners = [s for s in specs if s.matches_leaf(text)]
+            if len(owners) == 1 and owners[0].path != column.path and owners[0].leaf != column.path.split("/")[-1]:
+                reporter.add("P205", line, table=table, text=text, position=p + 1)

@@ -1,0 +1,204 @@
+"""Find the standard tables among the blocks: headings, titles, units, page breaks.
+
+A table is announced by a number (表 1 / 表一 / 表 1: / 公开01表 / 公开表1-1),
+a title (matched against the specs' aliases), or both on one line; then come
+``编制单位：…`` and ``单位：万元`` lines and the table block.  A table block that
+follows another with nothing but junk or a repeated heading between them
+(续表, the same title, the unit line) continues it; a repeated header is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from budgetlod.findings import Reporter
+from budgetlod.model import Table
+from budgetlod.parse.blocks import Block, Paragraph, TableBlock, TableRow
+from budgetlod.parse.headers import is_number_row
+from budgetlod.parse.table_read import read_rows
+from budgetlod.parse.text import cn_number, label_key, squash, strip_header_unit, unit_in_line
+from budgetlod.specs import TableSpec, table_specs
+
+_NUMBER = r"[0-9一二三四五六七八九十]+"
+_NUMBER_ONLY = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?$")
+_PUBLIC_NN = re.compile(r"^公开\s*0*(\d+)\s*表$")
+_COMBINED = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?\s*(\S.*)$")
+_COMPILER = re.compile(r"^编制单位\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$")
+_CONTINUED = re.compile(r"^[（(]?续表[）)]?")
+
+
+def match_title(text: str) -> TableSpec | None:
+    """The spec whose title alias the text is (or ends with: a unit/year prefix is allowed)."""
+    key = _title_key(text)
+    if not key.endswith("表") or len(key) > 60:
+        return None
+    best: tuple[int, TableSpec] | None = None
+    for spec in table_specs():
+        for alias in spec.titles:
+            alias_key = _title_key(alias)
+            if key == alias_key or key.endswith(alias_key):
+                if best is None or len(alias_key) > best[0]:
+                    best = (len(alias_key), spec)
+    return best[1] if best else None
+
+
+def _title_key(text: str) -> str:
+    key = label_key(strip_header_unit(text))
+    return key.replace("部门", "单位")
+
+
+def looks_like_title(text: str) -> bool:
+    key = _title_key(text)
+    return key.endswith("表") and 3 < len(key) <= 40 and "。" not in text and "为空表" not in key
+
+
+@dataclass
+class _Heading:
+    line: int
+    number: str | None = None
+    title: str | None = None
+    unit: str | None = None
+    unit_line: int | None = None
+    compiler: str | None = None
+
+    def spec(self) -> TableSpec | None:
+        if self.title:
+            found = match_title(self.title)
+            if found:
+                return found
+        if self.number:
+            n = cn_number(self.number)
+            return next((s for s in table_specs() if s.number == n), None)
+        return None
+
+
+@dataclass
+class _Found:
+    heading: _Heading
+    rows: list[TableRow] = field(default_factory=list)
+    pages: int = 1
+    empty_note: str | None = None
+
+
+def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
+    found: list[_Found] = []
+    heading: _Heading | None = None
+    continuation_ok = False  # only junk / repeated heading since the last table block
+    for block in blocks:
+        if isinstance(block, TableBlock):
+            if heading is not None:
+                found.append(_Found(heading, list(block.rows)))
+                heading = None
+            elif found and continuation_ok:
+                _continue(found[-1], block, reporter)
+            else:
+                reporter.add("P105", block.line, rows=len(block.rows))
+            continuation_ok = True
+            continue
+        text = squash(block.text)
+        if found and heading is None and "空表" in text and found[-1].empty_note is None:
+            found[-1].empty_note = text
+            continuation_ok = False
+            continue
+        parsed = _parse_heading_line(text, block.line)
+        if parsed is not None:
+            number, title = parsed
+            if heading is not None and (heading.title and title or heading.number and number):
+                reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
+                heading = None
+            if found and continuation_ok and title and _same_title(found[-1], title):
+                continue  # a repeated title on the next page
+            if heading is None:
+                heading = _Heading(line=block.line)
+            heading.number = heading.number or number
+            heading.title = heading.title or title
+            continuation_ok = False
+            continue
+        unit = unit_in_line(text)
+        compiler = _COMPILER.match(text)
+        if compiler or unit or _CONTINUED.match(text):
+            if heading is not None:
+                if compiler:
+                    heading.compiler = squash(compiler.group(1))
+                if unit:
+                    heading.unit, heading.unit_line = unit, block.line
+            continue
+        if heading is not None:
+            reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
+            heading = None
+        continuation_ok = False
+    if heading is not None:
+        reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
+    return [_build(f, reporter) for f in found]
+
+
+def _parse_heading_line(text: str, line: int) -> tuple[str | None, str | None] | None:
+    """(number, title) of a table heading line, or None."""
+    match = _NUMBER_ONLY.match(text) or _PUBLIC_NN.match(text)
+    if match:
+        return match.group(1), None
+    match = _COMBINED.match(text)
+    if match and looks_like_title(match.group(2)):
+        return match.group(1), squash(match.group(2))
+    if looks_like_title(text):
+        return None, squash(text)
+    return None
+
+
+def _same_title(previous: _Found, title: str) -> bool:
+    return previous.heading.title is not None and _title_key(previous.heading.title) == _title_key(title)
+
+
+def _continue(previous: _Found, block: TableBlock, reporter: Reporter) -> None:
+    """Join a table continued on the next page; drop its repeated header rows."""
+    rows = list(block.rows)
+    header = _header_rows(previous.rows)
+    kind = "without repeated header"
+    if header and rows and [c.strip() for c in rows[0].cells] == [c.strip() for c in header[0].cells]:
+        kind = "header repeated"
+        rows = rows[len(header) :]
+    reporter.add("P106", block.line, kind=kind)
+    previous.rows.extend(rows)
+    previous.pages += 1
+
+
+def _header_rows(rows: list[TableRow]) -> list[TableRow]:
+    for i, row in enumerate(rows):
+        if is_number_row(row.cells):
+            return rows[: i + 1]
+    return []
+
+
+def _build(found: _Found, reporter: Reporter) -> Table:
+    heading = found.heading
+    spec = heading.spec()
+    title = heading.title or (spec.title if spec else f"表{heading.number}")
+    label = f"表{cn_number(heading.number) or heading.number}" if heading.number else (title or "表")
+    if spec is None:
+        reporter.add("P104", heading.line, table=label, title=title)
+        generic = TableSpec(id="", number=0, kind="items", titles=(title,), labels=("名称",), free_rows=True)
+        read = read_rows(generic, found.rows, reporter, label)
+    else:
+        if not heading.number:
+            label = f"表{spec.number}"
+        read = read_rows(spec, found.rows, reporter, label)
+    unit = heading.unit or read.unit
+    if unit is None:
+        reporter.add("P109", heading.line, table=label, unit="万元")
+    table = Table(
+        id=spec.id if spec else None,
+        title=title,
+        printed_number=heading.number,
+        line=heading.line,
+        unit=unit or "万元",
+        unit_line=heading.unit_line,
+        columns=read.columns,
+        rows=read.rows,
+        compiler=heading.compiler,
+        pages=found.pages,
+    )
+    table.empty = not any(v is not None for r in table.rows for v in r.values.values())
+    table.empty_note = found.empty_note
+    return table
