@@ -97,7 +97,7 @@ CATALOGUE: dict[str, FindingType] = {
         FindingType(
             "P108",
             "warning",
-            "table {table} appears twice; the second one (line {line}) is kept as {title!r}",
+            "table {table} appears twice; the second one ({title!r}) is kept as an unknown table",
             "Two tables recognised as the same standard table.",
         ),
         FindingType(
@@ -210,6 +210,13 @@ CATALOGUE: dict[str, FindingType] = {
             "{what}: {count} stated but {names} named",
             "单位概况: the stated number of subordinate units or 处室 differs from the names listed.",
         ),
+        FindingType(
+            "P320",
+            "warning",
+            "project description field before any 项目名称: {text!r}",
+            "项目支出情况说明: a field (预算安排规模, 设立的政策依据 …) not preceded by a project name; "
+            "kept in a project with an empty name.",
+        ),
     )
 }
 
@@ -234,7 +241,7 @@ class Reporter:
             code=code,
             severity=kind.severity,
             line=line,
-            message=kind.template.format(**fields),
+            message=kind.template.format(table=table, column=column, **fields),
             table=table,
             column=column,
         )

@@ -36,7 +36,7 @@ class RowSpec:
     total: bool = False
     aliases: tuple[str, ...] = ()
 
-    def keys(self) -> set[str]:
+    def label_keys(self) -> set[str]:
         return {label_key(a) for a in (self.label, *self.aliases)}
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from budgetlod.model import Finding
 from budgetlod.findings import CATALOGUE
+from budgetlod.model import Finding
 
 
 class CannotParse(Exception):

@@ -89,7 +89,7 @@ def _check_duplicates(tables: list[Table], reporter: Reporter) -> None:
         if table.id is None:
             continue
         if table.id in seen:
-            reporter.add("P108", table.line, table=table.id, line=table.line, title=table.title)
+            reporter.add("P108", table.line, table=table.id, title=table.title)
             table.id = None
         else:
             seen.add(table.id)

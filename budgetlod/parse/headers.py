@@ -122,18 +122,19 @@ def assign_columns(
             columns[p] = Column(spec.path, " / ".join(texts[p]), layout.numbers[p])
         _report_ragged(columns, texts, specs, reporter, table, line)
         return columns
-    if numbered:
+    if numbered and specs:
         reporter.add("P206", line, table=table, found=len(numbered), expected=len(specs))
     taken: set[str] = set()
     for p in positions:
-        spec = match_column(texts[p], specs + optional, taken)
+        matched = match_column(texts[p], specs + optional, taken)
         printed = " / ".join(texts[p]) or f"column {p + 1}"
-        if spec is None:
-            reporter.add("P203", line, table=table, column=printed)
+        if matched is None:
+            if specs:  # an unknown table (no spec columns) keeps its printed headers silently
+                reporter.add("P203", line, table=table, column=printed)
             columns[p] = Column(printed, printed, layout.numbers.get(p), known=False)
         else:
-            taken.add(spec.path)
-            columns[p] = Column(spec.path, printed, layout.numbers.get(p))
+            taken.add(matched.path)
+            columns[p] = Column(matched.path, printed, layout.numbers.get(p))
     return columns
 
 

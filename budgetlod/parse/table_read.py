@@ -231,7 +231,7 @@ class _RowMatcher:
         key = label_key(label)
         order = list(range(self.position, len(self.rows))) + list(range(self.position))
         for i in order:
-            if key in self.rows[i].keys() and self.rows[i].key not in self.used:
+            if key in self.rows[i].label_keys() and self.rows[i].key not in self.used:
                 self.position = i + 1
                 self.used.add(self.rows[i].key)
                 return self.rows[i]
@@ -261,12 +261,11 @@ def _read_two_sided(ctx: _Context, layout: Layout) -> ReadTable:
         positions = sides.get(side_spec.name, [])
         if not positions:
             continue
-        label, values = positions[0], positions[1:]
-        columns = assign_columns(values, layout, side_spec.columns, (), ctx.reporter, ctx.table)
+        columns = assign_columns(positions[1:], layout, side_spec.columns, (), ctx.reporter, ctx.table)
         for column in columns.values():
             column.side = side_spec.name  # type: ignore[assignment]
         result.columns.extend(columns.values())
-        plans.append((side_spec, label, columns))
+        plans.append((side_spec, positions[0], columns))
     matchers = {s.name: _RowMatcher(s.rows) for s, _, _ in plans}
     counters = {s.name: 0 for s, _, _ in plans}
     for source in layout.data:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Table
-from budgetlod.parse.blocks import Block, Paragraph, TableBlock, TableRow
+from budgetlod.parse.blocks import Block, TableBlock, TableRow
 from budgetlod.parse.headers import is_number_row
 from budgetlod.parse.table_read import read_rows
 from budgetlod.parse.text import cn_number, label_key, squash, strip_header_unit, unit_in_line
@@ -38,9 +38,9 @@ def match_title(text: str) -> TableSpec | None:
     for spec in table_specs():
         for alias in spec.titles:
             alias_key = _title_key(alias)
-            if key == alias_key or key.endswith(alias_key):
-                if best is None or len(alias_key) > best[0]:
-                    best = (len(alias_key), spec)
+            fits = key == alias_key or key.endswith(alias_key)
+            if fits and (best is None or len(alias_key) > best[0]):
+                best = (len(alias_key), spec)
     return best[1] if best else None
 
 
@@ -105,7 +105,7 @@ def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
         parsed = _parse_heading_line(text, block.line)
         if parsed is not None:
             number, title = parsed
-            if heading is not None and (heading.title and title or heading.number and number):
+            if heading is not None and ((heading.title and title) or (heading.number and number)):
                 reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
                 heading = None
             if found and continuation_ok and title and _same_title(found[-1], title):

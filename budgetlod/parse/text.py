@@ -88,7 +88,8 @@ def strip_header_unit(text: str) -> str:
     return _UNIT_IN_HEADER.sub("", squash(text)).strip()
 
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT_CHARS = ("零〇", "一", "二两", "三", "四", "五", "六", "七", "八", "九")
+_CN_DIGITS = {ch: n for n, chars in enumerate(_CN_DIGIT_CHARS) for ch in chars}
 
 
 def cn_number(text: str) -> int | None:

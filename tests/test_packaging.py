@@ -1,0 +1,70 @@
+"""The built wheel carries every data file, and the accessor finds them in an installed copy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from budgetlod import resources
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (path,) = out.glob("budgetlod-*.whl")
+    return path
+
+
+def source_data_files() -> set[str]:
+    return {
+        f"budgetlod/_data/{p.relative_to(resources.data_root()).as_posix()}"
+        for name in resources.DATA_FOLDERS
+        for p in resources.files(name)
+    }
+
+
+def test_wheel_contains_every_data_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = source_data_files()
+    assert "budgetlod/_data/mapping/tables/t01.yaml" in expected
+    assert expected <= names, f"missing from the wheel: {sorted(expected - names)[:5]}"
+
+
+@pytest.mark.slow
+def test_installed_wheel_loads_every_resource(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(wheel)], check=True)
+    script = (
+        "import budgetlod, json\n"
+        "from budgetlod import resources, specs\n"
+        "root = resources.data_root()\n"
+        "assert '_data' in root.parts and 'site-packages' in str(root), root\n"
+        "loaded = {}\n"
+        "for name in resources.DATA_FOLDERS:\n"
+        "    for p in resources.files(name):\n"
+        "        loaded[p.relative_to(root).as_posix()] = len(p.read_bytes())\n"
+        "print(json.dumps({'n': len(loaded), 'specs': [s.id for s in specs.table_specs()],"
+        " 'files': sorted(loaded)}))\n"
+    )
+    # run from tmp_path so that the source tree is not importable
+    result = subprocess.run([str(python), "-c", script], check=True, capture_output=True, text=True, cwd=tmp_path)
+    import json
+
+    report = json.loads(result.stdout)
+    assert report["specs"] == [f"t{n:02d}" for n in range(1, 12)]
+    expected = sorted(p.removeprefix("budgetlod/_data/") for p in source_data_files())
+    assert report["files"] == expected
