@@ -1,0 +1,80 @@
+"""The command line as a user runs it: a real process, stdout/stderr and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from budgetlod import reference
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
+SNAPSHOT = Path(__file__).resolve().parent / "cases" / "sample" / "snapshot.json"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "budgetlod", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_parse_summary_of_the_sample() -> None:
+    result = run("parse", str(SAMPLE))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "wlmq-12345-hotline-2024-unit-budget.txt: 乌鲁木齐市12345政务服务热线中心 2024 单位预算 (published 2024-03-01)"
+    )
+    assert "  tables: 11 found, 3 empty" in lines
+    assert "    t01 单位收支总体情况表: 57 rows  收入总计 1,487.40 万元" in lines
+    assert "    t06 一般公共预算基本支出情况表: 24 rows  总计 502.40 万元" in lines
+    assert "    t08 政府性基金预算支出情况表: empty (stated)" in lines
+    assert "  profile: 编制数 34, 实有人数 33, 在职 30, 退休 3, 离休 0" in lines
+    assert lines[-1] == "  findings: 0 errors, 0 warnings, 5 notes"
+    assert result.stderr.count("[INFO]") == 5 and "[WARNING]" not in result.stderr
+
+
+def test_parse_json_keeps_decimals_as_printed(update_snapshots: bool) -> None:
+    result = run("parse", "--json", "--quiet", str(SAMPLE))
+    assert result.returncode == 0 and result.stderr == ""
+    data = json.loads(result.stdout)
+    assert data["format"] == "budgetlod-parse/1"
+    t01 = data["tables"][0]
+    assert t01["id"] == "t01" and t01["unit"] == "万元"
+    first = t01["rows"][0]
+    assert (first["name"], first["side"], first["values"], first["line"]) == (
+        "本年收入",
+        "income",
+        {"预算数": "1487.40"},
+        79,
+    )
+    blank = t01["rows"][3]
+    assert (blank["name"], blank["values"]) == ("外交支出", {"预算数": None})
+    t02_row = data["tables"][1]["rows"][3]
+    assert (t02_row["codes"], t02_row["name"], t02_row["level"]) == (["201", "03", "50"], "事业运行", "项")
+    data["source"]["path"] = "examples/" + data["source"]["name"]  # independent of where the test runs
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if update_snapshots:
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert text == SNAPSHOT.read_text(encoding="utf-8"), "run pytest --update-snapshots and review the diff"
+
+
+def test_strict_exits_1_on_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text(SAMPLE.read_text(encoding="utf-8").replace("| 14.08 | | 14.08 |", "| 14.08 | | 14,08x |"))
+    assert run("parse", str(path)).returncode == 0
+    strict = run("parse", "--strict", str(path))
+    assert strict.returncode == 1
+    assert f"[WARNING] {path}:248 表6 公用经费: malformed amount '14,08x'" in strict.stderr
+
+
+def test_version_and_settings() -> None:
+    assert run("--version").stdout.strip() == "budgetlod, version 0.1.0"
+    settings = run("settings").stdout
+    assert settings.startswith("max_input_bytes = 10485760  (BUDGETLOD_MAX_INPUT_BYTES; default 10485760)")
+
+
+def test_generated_reference_pages_are_current() -> None:
+    for name, render in reference.PAGES.items():
+        committed = (ROOT / "docs" / name).read_text(encoding="utf-8")
+        assert committed == render(), f"docs/{name} is stale: run python -m budgetlod.reference docs"
