@@ -118,6 +118,12 @@ CATALOGUE: dict[str, FindingType] = {
             "document looks truncated: {what}",
             "The text ends before the template does.",
         ),
+        FindingType(
+            "P112",
+            "warning",
+            "text among the tables not understood: {text!r}",
+            "A line of 第二部分 that is no table heading, unit, compiler, note or table.",
+        ),
         # --- tables (P2xx)
         FindingType(
             "P201",

@@ -159,6 +159,8 @@ class NarrativeFact:
     compared_with: str | None = None  # "上年预算"
     reason: str | None = None
     text: str = ""  # the clause(s) it was read from
+    purpose: str | None = None  # 主要用于… / 主要包括：… (what the money is for or comprises)
+    project: str | None = None  # the project name, for a fact of a project description
 
 
 @dataclass
@@ -167,6 +169,8 @@ class ProjectDescription:
     line: int
     fields: dict[str, str] = field(default_factory=dict)  # 设立的政策依据 -> text
     amount: Decimal | None = None  # 预算安排规模
+    unit: str | None = None  # of amount, as printed ("万元")
+    section: str = ""  # the numbered section of 第三部分 it stands in
 
 
 @dataclass

@@ -19,7 +19,7 @@ from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
 from budgetlod.parse.profile import parse_profile
 from budgetlod.parse.tables import find_tables
-from budgetlod.parse.text import squash
+from budgetlod.parse.text import label_key, squash
 from budgetlod.settings import setting
 from budgetlod.specs import table_specs
 
@@ -75,12 +75,29 @@ def _parse(text: str, source: SourceInfo) -> Disclosure:
         raise refuse("P004", reason="no title, part heading or standard table of the template")
     disclosure = Disclosure(source=source, meta=meta, tables=tables)
     disclosure.profile = parse_profile(parts.profile, reporter)
-    disclosure.narratives, disclosure.projects = parse_narrative(parts.narrative, reporter)
+    disclosure.narratives, disclosure.projects = parse_narrative(parts.narrative, reporter, unit=meta.unit)
+    _resolve_function_codes(disclosure)
     disclosure.other = parse_other_matters(parts.other, reporter)
     disclosure.glossary = parse_glossary(parts.glossary, reporter)
     _missing(disclosure, parts, reporter)
     disclosure.findings = reporter.sorted()
     return disclosure
+
+
+def _resolve_function_codes(disclosure: Disclosure) -> None:
+    """Tie narrative statements about a function line (by 类/款/项 names) to its code."""
+    index: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for table in disclosure.tables:
+        names: dict[tuple[str, ...], str] = {}
+        for row in table.rows:
+            if row.codes and row.level in ("类", "款", "项"):
+                names[row.codes] = label_key(row.name)
+                path = tuple(names.get(row.codes[:n], "") for n in range(1, len(row.codes) + 1))
+                if all(path):
+                    index.setdefault(path, row.codes)
+    for fact in disclosure.narratives:
+        if fact.function and not fact.codes:
+            fact.codes = index.get(tuple(label_key(n) for n in fact.function), ())
 
 
 def _check_duplicates(tables: list[Table], reporter: Reporter) -> None:

@@ -128,6 +128,7 @@ def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
         if heading is not None:
             reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
             heading = None
+        reporter.add("P112", block.line, text=text[:60])
         continuation_ok = False
     if heading is not None:
         reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")

@@ -1,0 +1,349 @@
+"""The clauses of the narrative (第三部分): vocabulary, normalisation and patterns.
+
+:mod:`budgetlod.parse.narrative` walks the sections and keeps the facts; this
+module reads one clause at a time.  A paragraph is normalised (:func:`normalise`),
+cut into clauses at ， ； 。 and between chained figures (:func:`clauses`), and
+each clause is read by :func:`read_clause` as one figure (:class:`Figure`), a
+paired statement (:class:`Paired`, ``A、B分别为X、Y万元``) or nothing.  The words
+come from ``mapping/narrative.yaml`` (:func:`vocabulary`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Literal
+
+from budgetlod import resources
+from budgetlod.parse.text import label_key, parse_amount, squash
+
+Field = Literal["amount", "change", "rate", "share"]
+
+NUM = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+UNIT = r"亿元|百万元|万元|千元|元|%"
+FIGURE = re.compile(rf"(?<![\d.,])({NUM})({UNIT})")
+_YEAR = re.compile(r"\d{4}年度?")
+_BULLET = re.compile(r"^[-*•·]\s+")
+_FULL_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
+_HALF = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；"})
+_COMMA = re.compile(r",(?!\d{3}(?!\d))|(?<!\d),")
+_DELIMITERS = re.compile(r"([，；。！？])")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    general: dict[str, str]  # normalised alias -> key
+    by_section: dict[str, dict[str, str]]  # section -> alias -> key
+    function_key: str
+    function_markers: tuple[str, ...]
+    function_classes: frozenset[str]
+    strip_prefixes: tuple[str, ...]
+    strip_suffixes: tuple[str, ...]
+    fillers: frozenset[str]
+    signs: dict[str, int]  # verb -> +1 | -1
+    compare: tuple[str, ...]
+    year_on_year: str
+    reason_markers: tuple[str, ...]
+    purpose_markers: tuple[str, ...]
+    project_key: str
+    project_name_labels: tuple[str, ...]  # as written (labels are matched in text)
+    project_amount_labels: tuple[str, ...]
+    project_labels: tuple[str, ...]
+    verbs: str  # regex alternation, longest first
+
+    def key(self, subject: str, section: str) -> str | None:
+        word = alias_key(subject)
+        return self.by_section.get(section, {}).get(word) or self.general.get(word)
+
+
+def alias_key(text: str) -> str:
+    """The form in which subjects and aliases are compared."""
+    return label_key(text).replace("的", "")
+
+
+def _words(data: dict[str, object], name: str) -> tuple[str, ...]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise resources.ResourceError(f"narrative.yaml: {name} must be a list of strings")
+    return tuple(value)
+
+
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """``mapping/narrative.yaml``, checked: an alias names one key per section."""
+    path = resources.mapping("narrative.yaml")
+    data = resources.read_yaml(path)
+    if not isinstance(data, dict):
+        raise resources.ResourceError(f"{path}: not a mapping")
+    general: dict[str, str] = {}
+    by_section: dict[str, dict[str, str]] = {}
+    for entry in data.get("subjects", []):
+        key = entry["key"]
+        sections = entry.get("sections") or [None]
+        for section in sections:
+            table = general if section is None else by_section.setdefault(str(section), {})
+            for alias in entry["aliases"]:
+                word = alias_key(alias)
+                if table.get(word, key) != key:
+                    raise resources.ResourceError(f"{path}: alias {alias!r} names {table[word]} and {key}")
+                table[word] = key
+    project = data.get("project", {})
+    signs = {w: 1 for w in _words(data, "increase")} | {w: -1 for w in _words(data, "decrease")}
+    return Vocabulary(
+        general=general,
+        by_section=by_section,
+        function_key=str(data.get("function_key", "function")),
+        function_markers=_words(data, "function_markers"),
+        function_classes=frozenset(alias_key(w) for w in _words(data, "function_classes")),
+        strip_prefixes=_longest_first(_words(data, "strip_prefixes")),
+        strip_suffixes=_longest_first(_words(data, "strip_suffixes")),
+        fillers=frozenset(alias_key(w) for w in _words(data, "fillers")),
+        signs=signs,
+        compare=_longest_first(_words(data, "compare")),
+        year_on_year=str(data.get("year_on_year", "上年")),
+        reason_markers=_longest_first(_words(data, "reason_markers")),
+        purpose_markers=_longest_first(_words(data, "purpose_markers")),
+        project_key=str(project.get("key", "project_budget")),
+        project_name_labels=_longest_first(_words(project, "name_labels")),
+        project_amount_labels=_longest_first(_words(project, "amount_labels")),
+        project_labels=_longest_first(_words(project, "labels")),
+        verbs="|".join(re.escape(v) for v in _longest_first(tuple(signs))),
+    )
+
+
+# --- text ------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """A paragraph as the patterns expect it: no spaces next to Chinese or in
+    figures, full-width brackets, colons and separators, ASCII digits and %."""
+    text = squash(text.translate(_FULL_DIGITS))
+    text = _BULLET.sub("", text).translate(_HALF)
+    text = _COMMA.sub("，", text)
+    return re.sub(r"(?<=\d)\s+(?=%)", "", text)
+
+
+@dataclass
+class Piece:
+    text: str
+    end: str  # the delimiter after it: ， ； 。, "+" (a figure ran on), "" (end of text)
+
+
+def clauses(text: str) -> list[Piece]:
+    """Cut a normalised paragraph at ，；。 and where a figure runs into the next
+    clause without a comma (…502.40万元占33.78%…)."""
+    chain = re.compile(rf"(?<=\d)({UNIT})(?=占|比|较|同比|{vocabulary().verbs}|主要|其中)")
+    parts = _DELIMITERS.split(text)
+    pieces: list[Piece] = []
+    for i in range(0, len(parts), 2):
+        chunk = parts[i]
+        end = parts[i + 1] if i + 1 < len(parts) else ""
+        sub = chain.sub("\\1\x00", chunk).split("\x00")
+        pieces.extend(Piece(s, "+") for s in sub[:-1])
+        if sub[-1]:
+            pieces.append(Piece(sub[-1], end))
+        elif pieces and end in ("；", "。", "") and pieces[-1].end in ("，", "+"):
+            pieces[-1].end = end
+    return pieces
+
+
+def marker(text: str, markers: tuple[str, ...]) -> str | None:
+    """The text after a marker standing at the start (after 其/这), else None."""
+    body = text[1:] if text[:1] in ("其", "这") else text
+    for word in markers:
+        if body.startswith(word):
+            return body[len(word) :].lstrip("：")
+    return None
+
+
+# --- subjects --------------------------------------------------------------
+
+
+def is_function(subject: str) -> bool:
+    voc = vocabulary()
+    return any(m in subject for m in voc.function_markers) or alias_key(subject) in voc.function_classes
+
+
+def function_names(subject: str) -> tuple[str, ...]:
+    """``A（类）B（款）C（项）`` -> (A, B, C); a plain class name -> (name,)."""
+    markers = vocabulary().function_markers
+    if not any(m in subject for m in markers):
+        return (subject,)
+    pattern = "|".join(re.escape(m) for m in markers)
+    return tuple(p for p in (s.strip() for s in re.split(pattern, subject)) if p)
+
+
+def clean(text: str, units: tuple[str, ...]) -> str:
+    """Words before a figure -> the subject: no unit name, year, enumeration,
+    quotes, 的, trailing 为; a filler (预算数) alone -> ""."""
+    voc = vocabulary()
+    for unit in sorted(units, key=len, reverse=True):
+        text = text.replace(unit, "")
+    years = list(_YEAR.finditer(text))
+    if years:  # 乌鲁木齐市…中心2024年支出预算 -> 支出预算
+        text = text[years[-1].end() :]
+    text = label_key(text).strip("，；。、")
+    if not is_function(text):
+        text = text.replace("的", "")
+        previous = None
+        while previous != text:
+            previous = text
+            for word in voc.strip_suffixes:
+                if text.endswith(word) and len(text) > len(word):
+                    text = text[: -len(word)]
+                    break
+    if text in voc.fillers or text in voc.strip_prefixes:
+        return ""
+    return text
+
+
+def subject_of(pre: str, units: tuple[str, ...]) -> str:
+    """The subject named by the words before a figure.  With a colon, the words
+    after it (其中：基本支出); if those name nothing, the words before it
+    (…事业运行（项）：2024年预算数为)."""
+    before, colon, after = pre.rpartition("：")
+    if not colon:
+        return clean(pre, units)
+    subject = clean(after, units)
+    return subject or clean(before, units)
+
+
+def lookup(subject: str, section: str) -> tuple[str, str | None]:
+    """(subject, key): as written, or without a leading 单位/本单位…"""
+    voc = vocabulary()
+    if is_function(subject):
+        return subject, voc.function_key
+    key = voc.key(subject, section)
+    if key:
+        return subject, key
+    for word in voc.strip_prefixes:
+        if subject.startswith(word) and len(subject) > len(word):
+            stripped = subject[len(word) :]
+            return stripped, voc.key(stripped, section)
+    return subject, None
+
+
+# --- clause patterns -------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One figure of a clause: ``pre`` names the subject ("" = the statement before)."""
+
+    pre: str
+    field: Field
+    value: Decimal
+    unit: str | None  # money unit; None for a percentage
+    compared_with: str | None = None
+
+
+@dataclass
+class Paired:
+    """``A、B分别为X、Y万元`` (subjects given) or ``分别增长C%、D%`` (subjects before)."""
+
+    subjects: list[str]  # raw words, one per item; [] = the statements before
+    field: Field
+    values: list[Decimal]
+    unit: str | None
+    compared_with: str | None = None
+
+
+def _signed(value: Decimal, verb: str | None) -> Decimal:
+    if verb and vocabulary().signs.get(verb, 1) < 0:
+        value = -value
+    return value.copy_abs() if value == 0 else value
+
+
+def _number(text: str) -> Decimal:
+    value = parse_amount(text.replace("−", "-"))
+    assert value is not None
+    return value
+
+
+@cache
+def _patterns(verbs: str, compare: str) -> dict[str, re.Pattern[str]]:
+    cmp = rf"(?:(?:{compare})(?P<cmp>[^，；。]*?)(?:相比)?|与(?P<cmp2>[^，；。]*?)相比|(?P<yoy>同比))?"
+    return {
+        "share": re.compile(rf"^(?P<pre>.*?)占(?:比)?[^\d%]*?(?P<num>{NUM})%$"),
+        "change": re.compile(rf"^(?P<pre>.*?){cmp}(?P<verb>{verbs})了?(?P<num>{NUM})(?P<unit>{UNIT})$"),
+        "amount": re.compile(rf"^(?P<pre>.*?)(?P<num>{NUM})(?P<unit>{UNIT})$"),
+        "paired": re.compile(r"^(?P<pre>.*?)分别(?P<rest>.+)$"),
+        "paired_change": re.compile(rf"^{cmp}(?P<verb>{verbs})了?(?P<list>[-−\d].*)$"),
+        "item": re.compile(rf"^(?P<verb>{verbs})?了?(?P<num>{NUM})(?P<unit>{UNIT})?$"),
+    }
+
+
+def patterns() -> dict[str, re.Pattern[str]]:
+    voc = vocabulary()
+    return _patterns(voc.verbs, "|".join(re.escape(w) for w in voc.compare))
+
+
+def _compared(match: re.Match[str]) -> str | None:
+    if match.group("yoy"):
+        return vocabulary().year_on_year
+    return match.group("cmp") or match.group("cmp2") or None
+
+
+def read_clause(text: str) -> Figure | Paired | None:
+    """One clause -> what it states; None when no pattern fits."""
+    pats = patterns()
+    if "分别" in text and (m := pats["paired"].match(text)):
+        return _read_paired(m.group("pre"), m.group("rest"))
+    if m := pats["change"].match(text):
+        value = _signed(_number(m.group("num")), m.group("verb"))
+        unit = m.group("unit")
+        field: Field = "rate" if unit == "%" else "change"
+        return _figure(m.group("pre"), field, value, None if unit == "%" else unit, _compared(m))
+    if m := pats["share"].match(text):
+        return _figure(m.group("pre"), "share", _number(m.group("num")), None)
+    if (m := pats["amount"].match(text)) and m.group("unit") != "%":
+        return _figure(m.group("pre"), "amount", _number(m.group("num")), m.group("unit"))
+    return None
+
+
+def _figure(pre: str, field: Field, value: Decimal, unit: str | None, cmp: str | None = None) -> Figure | None:
+    if FIGURE.search(pre):
+        return None  # two figures in one clause: not a pattern
+    return Figure(pre, field, value, unit, cmp)
+
+
+def _read_paired(pre: str, rest: str) -> Paired | None:
+    if FIGURE.search(pre):
+        return None
+    pats = patterns()
+    rest = rest.lstrip("为是：")
+    cmp: str | None = None
+    field: Field
+    if rest.startswith("占"):
+        field, listed = "share", re.sub(r"^占(?:比)?[^\d\-−]*", "", rest)
+    elif m := pats["paired_change"].match(rest):
+        field, listed, cmp = "change", m.group("verb") + m.group("list"), _compared(m)
+    else:
+        field, listed = "amount", rest
+    items = [pats["item"].match(s) for s in re.split(r"、|和|及|与", listed)]
+    if not items or not all(items):
+        return None
+    units = [m.group("unit") for m in items if m]
+    if not units[-1] or len({u for u in units if u}) != 1:
+        return None
+    unit = units[-1]
+    values: list[Decimal] = []
+    verb: str | None = None
+    for m in items:
+        assert m is not None
+        verb = m.group("verb") or verb
+        values.append(_signed(_number(m.group("num")), verb) if field == "change" else _number(m.group("num")))
+    if field == "change" and unit == "%":
+        field = "rate"
+    if (field == "share" and unit != "%") or (field == "amount" and unit == "%"):
+        return None
+    subjects = pre.split("、") if pre.strip() else []
+    if 0 < len(subjects) < len(values):  # A和B分别为…: also cut at 和/及/与
+        subjects = re.split(r"、|以及|和|及|与", pre)
+    return Paired(subjects, field, values, None if unit == "%" else unit, cmp)
