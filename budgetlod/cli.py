@@ -17,6 +17,8 @@ from budgetlod.findings import format_finding
 from budgetlod.model import Disclosure
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
+from budgetlod.rdf.formats import FORMATS, to_bytes
+from budgetlod.rdf.graph import CannotMap, to_quads
 from budgetlod.serialize import disclosure_json
 from budgetlod.settings import SETTINGS, setting
 
@@ -47,6 +49,39 @@ def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
     click.echo(disclosure_json(disclosure) if as_json else summary(disclosure))
     warnings = [f for f in disclosure.findings if f.severity != "info"]
     sys.exit(EXIT_VIOLATIONS if strict and warnings else EXIT_OK)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default="ttl",
+    show_default=True,
+    help="Output format; nq, trig and jsonld carry the named graph.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
+def convert(file: Path, fmt: str, output: Path | None, quiet: bool) -> None:
+    """Parse a disclosure and map it to RDF (its named graph), deterministically."""
+    try:
+        disclosure = parse_file(file)
+        quads = to_quads(disclosure)
+    except CannotParse as exc:
+        click.echo(f"[ERROR] {file}: {exc.finding.message}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    except CannotMap as exc:
+        click.echo(f"[ERROR] {file}: {exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    for finding in disclosure.findings:
+        if not (quiet and finding.severity == "info"):
+            click.echo(format_finding(str(file), finding), err=True)
+    data = to_bytes(quads, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
 
 
 @main.command("settings")

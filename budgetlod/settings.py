@@ -24,6 +24,11 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
+        "base_iri",
+        "https://w3id.org/budgetlod/id/",
+        "Base of every data IRI (units, disclosures, tables, observations); must end with '/'. See docs/model.md.",
+    ),
+    Setting(
         "max_input_bytes",
         10 * 1024 * 1024,
         "Largest input file the parser reads; larger files are refused before reading (one disclosure is ~50 KB).",

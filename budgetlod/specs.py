@@ -14,6 +14,8 @@ from budgetlod.parse.text import label_key
 class ColumnSpec:
     path: str
     aliases: tuple[str, ...]
+    slug: str = ""  # the column's part of an observation IRI
+    pins: tuple[tuple[str, str], ...] = ()  # dimension -> code this column fixes
 
     @property
     def leaf(self) -> str:
@@ -49,6 +51,7 @@ class SideSpec:
     rows: tuple[RowSpec, ...] = ()
     coded: str | None = None
     total_labels: tuple[str, ...] = ()
+    operation: str = "expenditure"  # revenue | expenditure (obeu operation character)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class TableSpec:
     free_rows: bool = False
     total_labels: tuple[str, ...] = ("总计", "合计")
     sides: tuple[SideSpec, ...] = field(default_factory=tuple)
+    operation: str = "expenditure"
+    dimensions: tuple[str, ...] = ()  # table-specific dimensions, in DSD order
+    fixed: tuple[tuple[str, str], ...] = ()  # dimension -> code for the whole table
 
     @property
     def title(self) -> str:
@@ -78,7 +84,15 @@ class TableSpec:
 
 
 def _columns(raw: Any) -> tuple[ColumnSpec, ...]:
-    return tuple(ColumnSpec(path=c["path"], aliases=tuple(c.get("aliases", ()))) for c in raw or ())
+    return tuple(
+        ColumnSpec(
+            path=c["path"],
+            aliases=tuple(c.get("aliases", ())),
+            slug=str(c.get("slug", "")),
+            pins=tuple((str(k), str(v)) for k, v in (c.get("pins") or {}).items()),
+        )
+        for c in raw or ()
+    )
 
 
 def _rows(raw: Any) -> tuple[RowSpec, ...]:
@@ -104,6 +118,7 @@ def _spec(data: dict[str, Any]) -> TableSpec:
             rows=_rows(side.get("rows")),
             coded=side.get("coded"),
             total_labels=tuple(side.get("total_labels", ())),
+            operation=side.get("operation", "expenditure"),
         )
         for name, side in (data.get("sides") or {}).items()
     )
@@ -120,6 +135,9 @@ def _spec(data: dict[str, Any]) -> TableSpec:
         free_rows=bool(data.get("free_rows", False)),
         total_labels=tuple(data.get("total_labels", ("总计", "合计"))),
         sides=sides,
+        operation=data.get("operation", "expenditure"),
+        dimensions=tuple(data.get("dimensions", ())),
+        fixed=tuple((str(k), str(v)) for k, v in (data.get("fixed") or {}).items()),
     )
 
 

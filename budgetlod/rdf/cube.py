@@ -1,0 +1,227 @@
+"""Tables -> RDF Data Cube: one ``qb:DataSet`` per table, one ``qb:Observation`` per printed figure.
+
+A blank cell gives no observation; ``0.00`` gives one.  Each observation carries
+every dimension of its table's DSD (``ontology/dsd.ttl``): the common ones
+(unit, fiscal year, budget phase, operation character), the row's code (or
+``_T`` for a total row, ``_Z`` where the dimension does not apply) and the codes
+its column pins (``mapping/tables/*.yaml``).  It has two measures — the figure as
+printed (``obeu-measure:amount``, in the table's unit, with ``sdmx-attribute:unitMult``
+on the data set) and the same figure in yuan (``bl:amountInYuan``) so that a
+sum across units printed in 元 and in 万元 is right — and its source locator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from budgetlod import resources
+from budgetlod.model import Row, Table
+from budgetlod.prefixes import iri
+from budgetlod.rdf import components as c
+from budgetlod.rdf.dsd import table_dimensions
+from budgetlod.rdf.iris import Minter, content_hash
+from budgetlod.specs import ColumnSpec, TableSpec, spec
+
+XSD_DECIMAL = NamedNode(iri("xsd:decimal"))
+XSD_INTEGER = NamedNode(iri("xsd:integer"))
+XSD_BOOLEAN = NamedNode(iri("xsd:boolean"))
+RDF_TYPE = NamedNode(iri("rdf:type"))
+UNIT_POWERS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
+
+
+def n(curie: str) -> NamedNode:
+    return NamedNode(iri(curie))
+
+
+def decimal(value: Decimal) -> Literal:
+    return Literal(str(value), datatype=XSD_DECIMAL)
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INTEGER)
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, language="zh")
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every table of one disclosure shares."""
+
+    minter: Minter
+    graph: NamedNode
+    disclosure: NamedNode
+    unit_name: str
+    unit: NamedNode
+    year: int
+    phase: str  # 预算 | 决算
+
+
+@cache
+def known_labels() -> dict[str, str]:
+    """Concept IRI -> its zh prefLabel, from the static code lists (to add printed variants as altLabel)."""
+    from pyoxigraph import RdfFormat, parse
+
+    labels: dict[str, str] = {}
+    pref = iri("skos:prefLabel")
+    folder = resources.folder("ontology") / "codelists"
+    for path in sorted(folder.glob("*.ttl")) if folder.is_dir() else []:
+        for triple in parse(path=str(path), format=RdfFormat.TURTLE):
+            obj = triple.object
+            if triple.predicate.value == pref and isinstance(obj, Literal) and obj.language == "zh":
+                labels[triple.subject.value] = obj.value
+    return labels
+
+
+def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
+    """The data set of one recognised table and its observations."""
+    if table.id is None:
+        return
+    table_spec = spec(table.id)
+    dataset = NamedNode(ctx.minter.table(ctx.disclosure.value, table.id))
+    g = ctx.graph
+    yield from (
+        Quad(dataset, RDF_TYPE, n("qb:DataSet"), g),
+        Quad(dataset, RDF_TYPE, n("bl:Table"), g),
+        Quad(dataset, n("qb:structure"), NamedNode(c.dsd_iri(table.id)), g),
+        Quad(dataset, n("bl:tableType"), n(f"blt:{table.id}"), g),
+        Quad(dataset, n("bl:disclosure"), ctx.disclosure, g),
+        Quad(ctx.disclosure, n("bl:table"), dataset, g),
+        Quad(dataset, n("rdfs:label"), zh(table.title), g),
+        Quad(dataset, n("bl:printedTitle"), zh(table.title), g),
+        Quad(dataset, n("bl:printedUnit"), zh(table.unit), g),
+        Quad(dataset, n("bl:sourceLine"), integer(table.line), g),
+        Quad(dataset, NamedNode(c.UNIT_MULT), integer(UNIT_POWERS[table.unit]), g),
+        Quad(dataset, NamedNode(c.CURRENCY), NamedNode(c.CNY), g),
+        Quad(dataset, n("bl:emptyTable"), Literal("true" if table.empty else "false", datatype=XSD_BOOLEAN), g),
+    )
+    if table.printed_number:
+        yield Quad(dataset, n("bl:printedNumber"), Literal(table.printed_number), g)
+    if table.empty_note:
+        yield Quad(dataset, n("bl:emptyNote"), zh(table.empty_note), g)
+    keys: Counter[str] = Counter()
+    codes_seen: set[str] = set()
+    for row in table.rows:
+        row_key, dims = _row_dimensions(ctx, table_spec, row)
+        keys[row_key] += 1
+        if keys[row_key] > 1:
+            row_key = f"{row_key}~{keys[row_key]}"
+        columns = _columns(table_spec, row)
+        for path, value in row.values.items():
+            column = columns.get(path)
+            if value is None or column is None:
+                continue
+            yield from _observation(ctx, table, table_spec, dataset, row, row_key, dims, column, value)
+        yield from _row_concepts(ctx, table_spec, row, dims, codes_seen)
+
+
+def _columns(table_spec: TableSpec, row: Row) -> dict[str, ColumnSpec]:
+    columns = table_spec.side(row.side).columns if row.side else table_spec.columns + table_spec.optional_columns
+    return {col.path: col for col in columns}
+
+
+def _row_dimensions(ctx: Context, table_spec: TableSpec, row: Row) -> tuple[str, dict[str, str]]:
+    """(row key for the IRI, dimension key -> concept/resource IRI) of a row."""
+    dims: dict[str, str] = {}
+    wanted = set(table_dimensions(table_spec))
+    coded = table_spec.side(row.side).coded if row.side else table_spec.coded
+    total = row.level == "total"
+    if coded:
+        dim = c.DIMENSIONS[coded]
+        dims[coded] = dim.code(c.TOTAL if total else row.code or c.NOT_APPLICABLE)
+        key = "total" if total else row.code or f"r-{content_hash(row.name, 8)}"
+    elif row.key is not None or total:
+        key = "total" if total else str(row.key)
+        item_dim = "income" if "income" in wanted else "sangong" if "sangong" in wanted else ""
+        if item_dim:
+            dims[item_dim] = c.DIMENSIONS[item_dim].code(c.TOTAL if total else str(row.key))
+    else:
+        key = f"r-{content_hash(row.name, 8)}"
+    if "project" in wanted:
+        if row.project or (table_spec.free_rows and not total):
+            name = row.project or row.name
+            dims["project"] = ctx.minter.project(ctx.unit_name, name)
+            key = f"{key}/p-{content_hash(name, 8)}" if row.project else f"p-{content_hash(name, 8)}"
+        else:
+            dims["project"] = c.DIMENSIONS["project"].code(c.TOTAL if total else c.NOT_APPLICABLE)
+    for dim_key in wanted - set(dims):
+        dims[dim_key] = c.DIMENSIONS[dim_key].code(c.NOT_APPLICABLE)  # e.g. function of an income row
+    if row.side:
+        key = f"{row.side}/{key}"
+    return key, dims
+
+
+def _observation(
+    ctx: Context,
+    table: Table,
+    table_spec: TableSpec,
+    dataset: NamedNode,
+    row: Row,
+    row_key: str,
+    dims: dict[str, str],
+    column: ColumnSpec,
+    value: Decimal,
+) -> Iterator[Quad]:
+    g = ctx.graph
+    obs = NamedNode(ctx.minter.observation(dataset.value, row_key, column.slug))
+    operation = table_spec.side(row.side).operation if row.side else table_spec.operation
+    values = dict(dims)
+    for key, code in (*table_spec.fixed, *column.pins):
+        values[key] = c.DIMENSIONS[key].code(code)
+    yield from (
+        Quad(obs, RDF_TYPE, n("qb:Observation"), g),
+        Quad(obs, n("qb:dataSet"), dataset, g),
+        Quad(obs, NamedNode(c.ORGANIZATION), ctx.unit, g),
+        Quad(obs, NamedNode(c.FISCAL_YEAR), NamedNode(c.year_iri(ctx.year)), g),
+        Quad(obs, NamedNode(c.BUDGET_PHASE), NamedNode(c.PHASE_CODES[ctx.phase]), g),
+        Quad(obs, NamedNode(c.OPERATION), NamedNode(c.OPERATION_CODES[operation]), g),
+    )
+    for key in table_dimensions(table_spec):
+        yield Quad(obs, NamedNode(c.DIMENSIONS[key].property), NamedNode(values[key]), g)
+    yield from (
+        Quad(obs, NamedNode(c.AMOUNT), decimal(value), g),
+        Quad(obs, NamedNode(c.AMOUNT_YUAN), decimal(value * table.multiplier), g),
+        Quad(obs, NamedNode(c.LEVEL), NamedNode(c.level_code(row.level)), g),
+        Quad(obs, n("bl:sourceTable"), zh(f"表{table_spec.number}"), g),
+        Quad(obs, n("bl:sourceRow"), integer(row.index), g),
+        Quad(obs, n("bl:sourceColumn"), zh(column.path), g),
+        Quad(obs, n("bl:sourceLine"), integer(row.line), g),
+        Quad(obs, n("bl:printedName"), zh(row.name), g),
+    )
+    if row.codes:
+        yield Quad(obs, n("bl:printedCode"), Literal(row.code), g)
+    if row.key:
+        yield Quad(obs, n("bl:rowKey"), Literal(row.key), g)
+
+
+def _row_concepts(
+    ctx: Context, table_spec: TableSpec, row: Row, dims: dict[str, str], seen: set[str]
+) -> Iterator[Quad]:
+    """Codes the row prints: in their scheme, under their parent, with the printed name
+    as an altLabel when it differs from the code list's label; projects with their names."""
+    g = ctx.graph
+    coded = table_spec.side(row.side).coded if row.side else table_spec.coded
+    if coded and row.codes and row.code not in seen:
+        dim = c.DIMENSIONS[coded]
+        concept = NamedNode(dim.code(row.code))
+        yield Quad(concept, RDF_TYPE, n("skos:Concept"), g)
+        yield Quad(concept, n("skos:inScheme"), NamedNode(dim.scheme), g)
+        yield Quad(concept, n("skos:notation"), Literal(row.code), g)
+        if len(row.codes) > 1:
+            yield Quad(concept, n("skos:broader"), NamedNode(dim.code("".join(row.codes[:-1]))), g)
+        if row.name and known_labels().get(concept.value) != row.name:
+            yield Quad(concept, n("skos:altLabel"), zh(row.name), g)
+        seen.add(row.code)
+    project = dims.get("project")
+    if project and not project.startswith(c.DIMENSIONS["project"].scheme):
+        node = NamedNode(project)
+        yield Quad(node, RDF_TYPE, n("bl:Project"), g)
+        yield Quad(node, n("rdfs:label"), zh(row.project or row.name), g)
+        yield Quad(node, n("bl:budgetUnit"), ctx.unit, g)
