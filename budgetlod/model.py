@@ -235,6 +235,7 @@ class Assets:
     as_of_line: int | None = None
     planned_vehicles: int | None = None  # 安排购置车辆 N 辆
     planned_vehicles_line: int | None = None
+    planned_vehicle_funds: Amount | None = None  # 安排购置车辆经费 X 万元
 
 
 @dataclass

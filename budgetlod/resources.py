@@ -45,7 +45,7 @@ def files(name: str) -> list[Path]:
 def read_yaml(path: Path) -> object:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise ResourceError(f"{path}: {exc}") from exc
 

@@ -26,8 +26,12 @@ class ColumnSpec:
         return tuple(self.path.split("/")[:-1])
 
     def matches_leaf(self, text: str) -> bool:
-        key = label_key(text)
-        return key in {label_key(a) for a in (*self.aliases, self.leaf)}
+        return label_key(text) in _alias_keys(self)
+
+
+@cache
+def _alias_keys(column: ColumnSpec) -> frozenset[str]:
+    return frozenset(label_key(a) for a in (*column.aliases, column.leaf))
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,13 @@ class RowSpec:
     total: bool = False
     aliases: tuple[str, ...] = ()
 
-    def label_keys(self) -> set[str]:
-        return {label_key(a) for a in (self.label, *self.aliases)}
+    def label_keys(self) -> frozenset[str]:
+        return _row_keys(self)
+
+
+@cache
+def _row_keys(row: RowSpec) -> frozenset[str]:
+    return frozenset(label_key(a) for a in (row.label, *row.aliases))
 
 
 @dataclass(frozen=True)

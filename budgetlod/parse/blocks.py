@@ -39,6 +39,9 @@ Block = Paragraph | TableBlock
 
 _TAG = re.compile(r"<[^>]+>")
 _BR = re.compile(r"<\s*br\s*/?\s*>|</\s*p\s*>", re.IGNORECASE)
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_TABLE_START = re.compile(r"^<table\b", re.IGNORECASE)
+_TABLE_END = re.compile(r"</table\s*>", re.IGNORECASE)
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 # Converter junk: page numbers and footers, TOC lines and Word field codes.
@@ -50,6 +53,8 @@ _DOT_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|\u2026\u2026|-{6,})\s*\d*\s*
 
 def cell_text(raw: str) -> str:
     """Inline HTML in a cell -> text: ``<br>`` and ``</p>`` become line breaks."""
+    if "<" not in raw and "&" not in raw:
+        return raw.strip()
     text = _BR.sub("\n", raw)
     text = _TAG.sub("", text)
     text = html.unescape(text)
@@ -61,11 +66,17 @@ def is_junk(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return False
-    return bool(
-        _PAGE_NUMBER.match(stripped)
-        or (len(stripped) <= 60 and _PAGE_FOOTER.search(stripped))
-        or _FIELD_CODE.search(stripped)
-        or _DOT_LEADER.search(stripped)
+    if len(stripped) <= 12 and _PAGE_NUMBER.match(stripped):
+        return True
+    footer_like = "页" in stripped or "/" in stripped or "age" in stripped
+    if len(stripped) <= 60 and footer_like and _PAGE_FOOTER.search(stripped):
+        return True
+    if ("_Toc" in stripped or "PAGEREF" in stripped or "HYPERLINK" in stripped or "TOC" in stripped) and (
+        _FIELD_CODE.search(stripped)
+    ):
+        return True
+    return any(mark in stripped for mark in ("....", "……", "··", "------", "\u2026\u2026")) and bool(
+        _DOT_LEADER.search(stripped)
     )
 
 
@@ -75,7 +86,7 @@ def split_markdown_row(line: str) -> list[str]:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
-    cells = re.split(r"(?<!\\)\|", body)
+    cells = _CELL_SPLIT.split(body)
     return [cell_text(c.replace("\\|", "|")) for c in cells]
 
 
@@ -171,9 +182,9 @@ def to_blocks(text: str, reporter: Reporter) -> list[Block]:
         raw = lines[i]
         number = i + 1
         stripped = raw.strip()
-        if re.match(r"^<table\b", stripped, re.IGNORECASE):
+        if stripped.startswith("<") and _TABLE_START.match(stripped):
             end = i
-            while end < len(lines) and not re.search(r"</table\s*>", lines[end], re.IGNORECASE):
+            while end < len(lines) and not _TABLE_END.search(lines[end]):
                 end += 1
             parser = _HtmlTables(first_line=number)
             parser.feed("\n".join(lines[i : end + 1]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from budgetlod.findings import CATALOGUE
@@ -63,14 +64,14 @@ def _try(data: bytes, encoding: str) -> str:
         raise refuse("P002", offset=exc.start) from exc
 
 
-def _is_control(ch: str) -> bool:
-    return ord(ch) < 32 and ch not in "\n\r\t\f\v"
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _control_ratio(text: str) -> float:
     sample = text[:65536]
-    return sum(1 for ch in sample if _is_control(ch)) / max(1, len(sample))
+    return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
 def _first_control(text: str) -> int:
-    return next((i for i, ch in enumerate(text) if _is_control(ch)), 0)
+    match = _CONTROL.search(text)
+    return match.start() if match else 0

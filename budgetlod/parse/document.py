@@ -78,7 +78,7 @@ def _parse(text: str, source: SourceInfo) -> Disclosure:
     disclosure.narratives, disclosure.projects = parse_narrative(parts.narrative, reporter, unit=meta.unit)
     _resolve_function_codes(disclosure)
     disclosure.other = parse_other_matters(parts.other, reporter)
-    disclosure.glossary = parse_glossary(parts.glossary, reporter)
+    disclosure.glossary = parse_glossary(parts.glossary, reporter, unit=meta.unit)
     _missing(disclosure, parts, reporter)
     disclosure.findings = reporter.sorted()
     return disclosure

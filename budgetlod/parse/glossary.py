@@ -26,7 +26,7 @@ _ENTRY_NO_COLON = re.compile(
 _ENCLOSING_QUOTES = re.compile(r"^[“\"「『](?P<inner>[^“”\"「」『』]+)[”\"」』]$")
 _DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _ORGANISATION = re.compile(
-    r"(?:中心|局|委员会|委|院|所|站|馆|办公室|办|厅|部|处|队|会|学校|校|园|社|团|室|政府|公司|集团|台|科|署)"
+    r"(?:中心|局|委员会|委|院|所|站|馆|办公室|办|厅|部|处|队|会|学校|校|学|园|社|团|室|政府|公司|集团|台|科|署)"
     r"(?:[（(]\s*(?:盖章|章)\s*[)）])?$"
 )
 _SENTENCE_END = ("。", ".", "；", ";", "！", "!")
@@ -64,7 +64,8 @@ def _entry(text: str, line: int) -> GlossaryEntry | None:
     return None
 
 
-def parse_glossary(blocks: list[Block], reporter: Reporter) -> list[GlossaryEntry]:
+def parse_glossary(blocks: list[Block], reporter: Reporter, *, unit: str | None = None) -> list[GlossaryEntry]:
+    """``unit``: the reporting unit's name, which may close the document as its signature."""
     entries: list[GlossaryEntry] = []
     for block in blocks:
         if not isinstance(block, Paragraph):
@@ -77,7 +78,7 @@ def parse_glossary(blocks: list[Block], reporter: Reporter) -> list[GlossaryEntr
         entry = _entry(text, block.line)
         if entry is not None:
             entries.append(entry)
-        elif is_signature(text):
+        elif is_signature(text) or (unit is not None and text == unit):
             continue
         elif entries and not entries[-1].definition.endswith(_SENTENCE_END) and not re.match(_ENUM, text):
             entries[-1].definition += text  # a definition the converter cut in two

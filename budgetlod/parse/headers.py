@@ -138,6 +138,10 @@ def assign_columns(
     return columns
 
 
+def _owners(specs: tuple[ColumnSpec, ...], text: str) -> list[ColumnSpec]:
+    return [s for s in specs if s.matches_leaf(text)]
+
+
 def _report_ragged(
     columns: dict[int, Column],
     texts: list[list[str]],
@@ -148,6 +152,6 @@ def _report_ragged(
 ) -> None:
     for p, column in columns.items():
         for text in texts[p]:
-            owners = [s for s in specs if s.matches_leaf(text)]
+            owners = _owners(specs, text)
             if len(owners) == 1 and owners[0].path != column.path and owners[0].leaf != column.path.split("/")[-1]:
                 reporter.add("P205", line, table=table, text=text, position=p + 1)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from budgetlod.findings import Reporter
 from budgetlod.model import NarrativeFact, ProjectDescription
@@ -105,9 +106,7 @@ class _Reader:
     def _project_paragraph(self, text: str, line: int) -> bool:
         voc = vocabulary()
         body = _ENUMERATOR.sub("", text)
-        known = (*voc.project_name_labels, *voc.project_amount_labels, *voc.project_labels)
-        labels = "|".join(re.escape(w) for w in sorted(known, key=len, reverse=True))
-        segments = _label_segments(body, labels)
+        segments = _label_segments(body, _project_labels())
         if not segments and self.project is not None and not _ENUMERATOR.match(text):
             generic = _GENERIC_LABEL.match(body)
             if generic and generic.group("label") not in voc.strip_prefixes:
@@ -259,10 +258,18 @@ def _through_sentence(pieces: list[Piece], i: int, first: str) -> tuple[str, int
     return said, i + 1
 
 
-def _label_segments(body: str, labels: str) -> list[tuple[str, str]]:
+@cache
+def _project_labels() -> re.Pattern[str]:
+    voc = vocabulary()
+    known = (*voc.project_name_labels, *voc.project_amount_labels, *voc.project_labels)
+    labels = "|".join(re.escape(w) for w in sorted(known, key=len, reverse=True))
+    return re.compile(rf"(?:^|(?<=[；。，]))(?:{labels})(?=：)")
+
+
+def _label_segments(body: str, labels: re.Pattern[str]) -> list[tuple[str, str]]:
     """``项目名称：X；预算安排规模：985万元`` -> [(项目名称, X), (预算安排规模, 985万元)];
     [] when the paragraph does not start with a known label."""
-    found = list(re.finditer(rf"(?:^|(?<=[；。，]))(?:{labels})(?=：)", body))
+    found = list(labels.finditer(body))
     if not found or found[0].start() != 0:
         return []
     segments: list[tuple[str, str]] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from budgetlod import resources
@@ -120,6 +120,7 @@ def vocabulary() -> Vocabulary:
 # --- text ------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """A paragraph as the patterns expect it: no spaces next to Chinese or in
     figures, full-width brackets, colons and separators, ASCII digits and %."""
@@ -135,10 +136,15 @@ class Piece:
     end: str  # the delimiter after it: ， ； 。, "+" (a figure ran on), "" (end of text)
 
 
+@cache
+def _chain() -> re.Pattern[str]:
+    return re.compile(rf"(?<=\d)({UNIT})(?=占|比|较|同比|{vocabulary().verbs}|主要|其中)")
+
+
 def clauses(text: str) -> list[Piece]:
     """Cut a normalised paragraph at ，；。 and where a figure runs into the next
     clause without a comma (…502.40万元占33.78%…)."""
-    chain = re.compile(rf"(?<=\d)({UNIT})(?=占|比|较|同比|{vocabulary().verbs}|主要|其中)")
+    chain = _chain()
     parts = _DELIMITERS.split(text)
     pieces: list[Piece] = []
     for i in range(0, len(parts), 2):
@@ -175,8 +181,12 @@ def function_names(subject: str) -> tuple[str, ...]:
     markers = vocabulary().function_markers
     if not any(m in subject for m in markers):
         return (subject,)
-    pattern = "|".join(re.escape(m) for m in markers)
-    return tuple(p for p in (s.strip() for s in re.split(pattern, subject)) if p)
+    return tuple(p for p in (s.strip() for s in _marker_pattern(markers).split(subject)) if p)
+
+
+@cache
+def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(m) for m in markers))
 
 
 def clean(text: str, units: tuple[str, ...]) -> str:
@@ -279,6 +289,7 @@ def _patterns(verbs: str, compare: str) -> dict[str, re.Pattern[str]]:
     }
 
 
+@cache
 def patterns() -> dict[str, re.Pattern[str]]:
     voc = vocabulary()
     return _patterns(voc.verbs, "|".join(re.escape(w) for w in voc.compare))

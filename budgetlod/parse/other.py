@@ -228,6 +228,7 @@ _EQUIPMENT = re.compile(
 )
 _PLANNED = re.compile(r"购置|购买|采购|安排|拟")
 _PLANNED_VEHICLES = re.compile(rf"(?:购置|购买)(?:公务用?)?车辆?\s*{count_re('count')}\s*辆")
+_PLANNED_VEHICLE_FUNDS = re.compile(rf"安排(?:购置|购买)(?:公务用?)?车辆?经费\s*(?:为)?\s*{amount_re('amount')}")
 
 
 def _assets(scan: Scanner, line: int, other: OtherMatters) -> None:
@@ -241,6 +242,8 @@ def _assets(scan: Scanner, line: int, other: OtherMatters) -> None:
         assets.equipment.append(Equipment(threshold, int(match.group("count")), planned, line))
     if (match := scan.take(_PLANNED_VEHICLES)) is not None:
         assets.planned_vehicles, assets.planned_vehicles_line = to_count(match, "count"), line
+    if (match := scan.take(_PLANNED_VEHICLE_FUNDS)) is not None:
+        assets.planned_vehicle_funds = to_amount(match, "amount", line)
     for match in _ASSET_ITEM.finditer(scan.text):
         if not (match.group("count") or match.group("area") or match.group("value")):
             continue
@@ -248,7 +251,8 @@ def _assets(scan: Scanner, line: int, other: OtherMatters) -> None:
             continue
         scan.used.append(match.span())
         assets.items.append(_asset_item(match, line))
-    if assets.as_of or (len(assets.items), len(assets.equipment)) != before or assets.planned_vehicles is not None:
+    planned = assets.planned_vehicles is not None or assets.planned_vehicle_funds is not None
+    if assets.as_of or (len(assets.items), len(assets.equipment)) != before or planned:
         other.assets = assets
 
 

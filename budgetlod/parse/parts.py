@@ -50,13 +50,16 @@ def split_parts(blocks: list[Block]) -> Parts:
     starts = [
         i
         for i, b in enumerate(blocks)
-        if isinstance(b, Paragraph) and (m := PART_HEADING.match(squash(b.text))) and m.group(1) == "一"
+        if isinstance(b, Paragraph)
+        and "部" in b.text
+        and (m := PART_HEADING.match(squash(b.text)))
+        and m.group(1) == "一"
     ]
     body_start = starts[-1] if starts else 0
     parts.front = blocks[:body_start]
     current = "profile" if starts else "tables"
     for block in blocks[body_start:]:
-        if isinstance(block, Paragraph):
+        if isinstance(block, Paragraph) and ("部" in block.text or "其他重要事项" in block.text):
             text = squash(block.text)
             match = PART_HEADING.match(text)
             if match:

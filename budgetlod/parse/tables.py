@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Table
@@ -35,13 +36,16 @@ def match_title(text: str) -> TableSpec | None:
     if not key.endswith("表") or len(key) > 60:
         return None
     best: tuple[int, TableSpec] | None = None
-    for spec in table_specs():
-        for alias in spec.titles:
-            alias_key = _title_key(alias)
-            fits = key == alias_key or key.endswith(alias_key)
-            if fits and (best is None or len(alias_key) > best[0]):
-                best = (len(alias_key), spec)
+    for spec, alias_key in _title_aliases():
+        fits = key == alias_key or key.endswith(alias_key)
+        if fits and (best is None or len(alias_key) > best[0]):
+            best = (len(alias_key), spec)
     return best[1] if best else None
+
+
+@cache
+def _title_aliases() -> tuple[tuple[TableSpec, str], ...]:
+    return tuple((spec, _title_key(alias)) for spec in table_specs() for alias in spec.titles)
 
 
 def _title_key(text: str) -> str:

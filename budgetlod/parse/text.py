@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 CJK = r"\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’《》【】"
 _SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{CJK}])|(?<=[{CJK}])\s+")
@@ -17,6 +18,7 @@ _ENUM_PREFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def squash(text: str) -> str:
     """Collapse white space; remove it next to Chinese characters (letter-spacing,
     wrapped cells): ``本 年 收 入`` -> ``本年收入``, ``机 构事务`` -> ``机构事务``."""
@@ -25,6 +27,7 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A matching key for labels and titles: no spaces, no quotes, full-width
     brackets, no enumeration prefix (一、 1、 （一） 其中：)."""
@@ -50,7 +53,14 @@ def parse_amount(text: str) -> Decimal | None:
 
     Raises :class:`Malformed` for anything else (``1,48a.40``).
     """
-    cell = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if not text:
+        return None
+    cell = text.strip()
+    if not cell:
+        return None
+    if not cell.isascii():
+        cell = unicodedata.normalize("NFKC", cell).strip()
+    cell = cell.replace(" ", "")
     if cell in _NOT_REPORTED:
         return None
     if not _AMOUNT.match(cell):
@@ -106,6 +116,7 @@ def cn_number(text: str) -> int | None:
     return value + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
+@lru_cache(maxsize=65536)
 def strip_enumeration(text: str) -> str:
     """``一、本年收入`` -> ``本年收入``; ``其中：一般财力`` -> ``一般财力`` (spaces squashed)."""
     text = squash(text)
