@@ -71,7 +71,8 @@ def test_strict_exits_1_on_warnings(tmp_path: Path) -> None:
 def test_version_and_settings() -> None:
     assert run("--version").stdout.strip() == "budgetlod, version 0.1.0"
     settings = run("settings").stdout
-    assert settings.startswith("max_input_bytes = 10485760  (BUDGETLOD_MAX_INPUT_BYTES; default 10485760)")
+    assert "max_input_bytes = 10485760  (BUDGETLOD_MAX_INPUT_BYTES; default 10485760)" in settings.splitlines()
+    assert settings.startswith("base_iri = 'https://w3id.org/budgetlod/id/'  (BUDGETLOD_BASE_IRI;")
 
 
 def test_generated_reference_pages_are_current() -> None:

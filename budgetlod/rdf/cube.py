@@ -40,7 +40,7 @@ def n(curie: str) -> NamedNode:
 
 
 def decimal(value: Decimal) -> Literal:
-    return Literal(str(value), datatype=XSD_DECIMAL)
+    return Literal(format(value, "f"), datatype=XSD_DECIMAL)
 
 
 def integer(value: int) -> Literal:

@@ -35,9 +35,12 @@ def table_dimensions(spec: TableSpec) -> list[str]:
     return keys
 
 
+def n(curie: str) -> NamedNode:
+    return NamedNode(iri(curie))
+
+
 def dsd_triples(spec: TableSpec) -> list[Triple]:
     dsd = NamedNode(dsd_iri(spec.id))
-    n = lambda curie: NamedNode(iri(curie))  # noqa: E731
     triples = [
         Triple(dsd, RDF_TYPE, n("qb:DataStructureDefinition")),
         Triple(dsd, n("rdfs:label"), Literal(f"表{spec.number} {spec.title}", language="zh")),

@@ -33,10 +33,13 @@ def used_prefixes(statements: Iterable[Triple | Quad]) -> dict[str, str]:
 def to_bytes(statements: Iterable[Triple | Quad], fmt: str) -> bytes:
     """Serialize in a stable order (sorted by graph, subject, predicate, object)."""
     ordered = sorted(statements, key=_key)
-    if fmt not in QUAD_FORMATS:
-        ordered = [s.triple if isinstance(s, Quad) else s for s in ordered]  # type: ignore[misc]
     prefixes = used_prefixes(ordered) if fmt in ("ttl", "trig", "rdfxml") else None
-    out = serialize(ordered, format=FORMATS[fmt], prefixes=prefixes)
+    if fmt in QUAD_FORMATS:
+        quads = [s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object) for s in ordered]
+        out = serialize(quads, format=FORMATS[fmt], prefixes=prefixes)
+    else:
+        triples = [s.triple if isinstance(s, Quad) else s for s in ordered]
+        out = serialize(triples, format=FORMATS[fmt], prefixes=prefixes)
     assert out is not None
     if fmt in ("ttl", "trig") and prefixes:
         return _prefixes_in_map_order(out, list(prefixes))
