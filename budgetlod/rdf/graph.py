@@ -49,7 +49,7 @@ def to_quads(
     for table in disclosure.tables:
         quads.extend(table_quads(ctx, table))
     quads.extend(facts_quads(disclosure, minter, graph))
-    return quads
+    return list(dict.fromkeys(quads))  # a code or project stated by several tables: once
 
 
 def _document(disclosure: Disclosure, ctx: Context, generated_at: datetime | None) -> list[Quad]:
