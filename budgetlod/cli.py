@@ -17,8 +17,9 @@ from budgetlod.findings import format_finding
 from budgetlod.model import Disclosure
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
-from budgetlod.rdf.formats import FORMATS, to_bytes
+from budgetlod.rdf.formats import FORMATS, QUAD_FORMATS, to_bytes
 from budgetlod.rdf.graph import CannotMap, to_quads
+from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.serialize import disclosure_json
 from budgetlod.settings import SETTINGS, setting
 
@@ -62,8 +63,13 @@ def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
     help="Output format; nq, trig and jsonld carry the named graph.",
 )
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--with-vocabulary",
+    is_flag=True,
+    help="Add the ontology and the code lists, each in its own named graph (quad formats only).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
-def convert(file: Path, fmt: str, output: Path | None, quiet: bool) -> None:
+def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, quiet: bool) -> None:
     """Parse a disclosure and map it to RDF (its named graph), deterministically."""
     try:
         disclosure = parse_file(file)
@@ -77,6 +83,13 @@ def convert(file: Path, fmt: str, output: Path | None, quiet: bool) -> None:
     for finding in disclosure.findings:
         if not (quiet and finding.severity == "info"):
             click.echo(format_finding(str(file), finding), err=True)
+    if with_vocabulary:
+        if fmt not in QUAD_FORMATS:
+            click.echo(
+                f"[ERROR] {file}: --with-vocabulary needs a quad format ({', '.join(sorted(QUAD_FORMATS))})", err=True
+            )
+            sys.exit(EXIT_CANNOT_RUN)
+        quads = quads + vocabulary_quads()
     data = to_bytes(quads, fmt)
     if output is None:
         sys.stdout.buffer.write(data)

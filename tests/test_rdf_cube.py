@@ -158,3 +158,28 @@ def test_generated_dsd_is_current() -> None:
     assert (ROOT / "ontology" / "dsd.ttl").read_text(encoding="utf-8") == dsd_turtle(), (
         "ontology/dsd.ttl is stale: run python -m budgetlod.rdf.dsd"
     )
+
+
+def test_convert_with_vocabulary_puts_ontology_and_code_lists_in_their_own_graphs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "budgetlod", "convert", "--to", "nq", "-q", "--with-vocabulary", str(SAMPLE)],
+        capture_output=True,
+    )
+    assert result.returncode == 0
+    store = Store()
+    store.load(result.stdout, format=RdfFormat.N_QUADS)
+    graphs = sorted(g.value for g in store.named_graphs())
+    assert graphs == [
+        "https://w3id.org/budgetlod/codelist",
+        GRAPH,
+        "https://w3id.org/budgetlod/ontology",
+    ]
+    ask = sparql_header() + """ASK { GRAPH <https://w3id.org/budgetlod/codelist> { blf:201 skos:prefLabel "一般公共服务支出"@zh }
+        GRAPH <https://w3id.org/budgetlod/ontology> { bldsd:t03 a qb:DataStructureDefinition } }"""
+    assert bool(store.query(ask))
+    refused = subprocess.run(
+        [sys.executable, "-m", "budgetlod", "convert", "--to", "ttl", "--with-vocabulary", str(SAMPLE)],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "--with-vocabulary needs a quad format (jsonld, nq, trig)" in refused.stderr
