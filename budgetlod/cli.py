@@ -17,6 +17,7 @@ from budgetlod.findings import format_finding
 from budgetlod.model import Disclosure
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
+from budgetlod.rdf.cube import name_findings
 from budgetlod.rdf.formats import FORMATS, QUAD_FORMATS, to_bytes
 from budgetlod.rdf.graph import CannotMap, to_quads
 from budgetlod.rdf.vocabulary import vocabulary_quads
@@ -80,7 +81,7 @@ def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, qu
     except CannotMap as exc:
         click.echo(f"[ERROR] {file}: {exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
-    for finding in disclosure.findings:
+    for finding in disclosure.findings + name_findings(disclosure):
         if not (quiet and finding.severity == "info"):
             click.echo(format_finding(str(file), finding), err=True)
     if with_vocabulary:

@@ -223,6 +223,19 @@ CATALOGUE: dict[str, FindingType] = {
             "项目支出情况说明: a field (预算安排规模, 设立的政策依据 …) not preceded by a project name; "
             "kept in a project with an empty name.",
         ),
+        # --- mapping to RDF (M0xx)
+        FindingType(
+            "M001",
+            "info",
+            "{classification} is printed as {printed!r}; the code list calls it {label!r} (kept as skos:altLabel)",
+            "A classification code printed with a name other than the code list's label.",
+        ),
+        FindingType(
+            "M002",
+            "info",
+            "{classification} is not in the code list ({scheme}); declared in the document's graph as printed: {printed!r}",
+            "A code the static code list does not have (款/项 are added as documents print them).",
+        ),
     )
 }
 

@@ -118,3 +118,20 @@ def test_truncated_document_returns_what_was_read() -> None:
         "表11 上年结转结余情况明细表",
     ]
     assert any(f.code == "P111" and "第二部分" in f.message for f in disclosure.findings)
+
+
+def test_unit_printed_only_inside_a_header_and_other_units() -> None:
+    text = sample_text()
+    start = text.index("表 1\n")
+    end = text.index("| 收入 | | 支出 | |")
+    t01 = text[start:end].replace("单位：万元\n", "")
+    text = text[:start] + t01 + text[end:]
+    text = text.replace("| 项目 | 预算数 | 支出功能分类 | 预算数 |", "| 项目 | 预 算 数(万元) | 支出功能分类 | 预 算 数(万元) |")
+    text = text.replace("单位：万元\n\n| “三公”经费支出内容", "单位：亿元\n\n| “三公”经费支出内容")
+    disclosure = parse_text(text, "units.txt")
+    assert disclosure.table("t01").unit == "万元" and disclosure.table("t01").unit_line is None
+    assert disclosure.table("t10").unit == "亿元"
+    assert not [f for f in disclosure.findings if f.code == "P109"]
+    no_unit = parse_text(sample_text().replace("单位：万元\n\n| 科目 | | | 支出预算", "\n| 科目 | | | 支出预算"), "x.txt")
+    (finding,) = [f for f in no_unit.findings if f.code == "P109"]
+    assert (finding.table, finding.line, finding.message) == ("表3", 134, "unit of amounts not stated; assuming 万元")

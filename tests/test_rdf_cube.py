@@ -13,6 +13,7 @@ from test_cases import parsed_figures, read_expected
 
 from budgetlod.parse.document import parse_file, parse_text
 from budgetlod.prefixes import sparql_header
+from budgetlod.rdf.cube import name_findings
 from budgetlod.rdf.dsd import dsd_turtle
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.graph import to_quads
@@ -23,7 +24,9 @@ SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 EXPECTED = Path(__file__).resolve().parent / "cases" / "sample" / "expected.tsv"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 
-ROUND_TRIP = sparql_header() + """
+ROUND_TRIP = (
+    sparql_header()
+    + """
 SELECT ?type ?op ?code ?name ?column ?amount ?yuan ?line ?level WHERE {
   ?obs a qb:Observation ; qb:dataSet ?ds ; obeu-measure:amount ?amount ; bl:amountInYuan ?yuan ;
        bl:sourceColumn ?column ; bl:printedName ?name ; bl:sourceLine ?line ;
@@ -31,6 +34,7 @@ SELECT ?type ?op ?code ?name ?column ?amount ?yuan ?line ?level WHERE {
   ?ds bl:tableType ?type .
   OPTIONAL { ?obs bl:printedCode ?code }
 }"""
+)
 
 
 def store_of(path: Path) -> Store:
@@ -77,9 +81,12 @@ def test_amounts_are_exact_decimals() -> None:
     objects = {q.predicate.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: str(q.object) for q in quads}
     assert objects["amount"] == '"1487.40"^^<http://www.w3.org/2001/XMLSchema#decimal>'
     assert objects["amountInYuan"] == '"14874000.00"^^<http://www.w3.org/2001/XMLSchema#decimal>'
-    query = sparql_header() + f"""
+    query = (
+        sparql_header()
+        + f"""
       SELECT ?amount ?yuan WHERE {{ GRAPH <{GRAPH}> {{
         <{subject}> obeu-measure:amount ?amount ; bl:amountInYuan ?yuan }} }}"""
+    )
     (row,) = list(store_of(SAMPLE).query(query))  # type: ignore[arg-type]
     assert Decimal(row["amount"].value) == Decimal("1487.40") and row["amount"].datatype.value.endswith("#decimal")
     assert Decimal(row["yuan"].value) == Decimal("14874000")
@@ -101,13 +108,19 @@ def test_dimensions_of_an_observation() -> None:
     got = {(s["p"].value, s["o"].value) for s in store.query(query)}  # type: ignore[union-attr]
     cl = "https://w3id.org/budgetlod/codelist/"
     assert {
-        ("http://data.openbudgets.eu/ontology/dsd/dimension/organization",
-         "https://w3id.org/budgetlod/id/unit/c694353348dbd08a"),
+        (
+            "http://data.openbudgets.eu/ontology/dsd/dimension/organization",
+            "https://w3id.org/budgetlod/id/unit/c694353348dbd08a",
+        ),
         ("http://data.openbudgets.eu/ontology/dsd/dimension/fiscalYear", "http://reference.data.gov.uk/id/year/2024"),
-        ("http://data.openbudgets.eu/ontology/dsd/dimension/budgetPhase",
-         "http://data.openbudgets.eu/resource/codelist/budget-phase/approved"),
-        ("http://data.openbudgets.eu/ontology/dsd/dimension/operationCharacter",
-         "http://data.openbudgets.eu/resource/codelist/operation-character/revenue"),
+        (
+            "http://data.openbudgets.eu/ontology/dsd/dimension/budgetPhase",
+            "http://data.openbudgets.eu/resource/codelist/budget-phase/approved",
+        ),
+        (
+            "http://data.openbudgets.eu/ontology/dsd/dimension/operationCharacter",
+            "http://data.openbudgets.eu/resource/codelist/operation-character/revenue",
+        ),
         ("https://w3id.org/budgetlod/ontology#functionalClassification", f"{cl}function/2010350"),
         ("https://w3id.org/budgetlod/ontology#fundingSource", f"{cl}funding-source/gpb"),
         ("https://w3id.org/budgetlod/ontology#aggregationLevel", f"{cl}level/item"),
@@ -138,11 +151,20 @@ def test_convert_formats_parse_back(fmt: str) -> None:
         [sys.executable, "-m", "budgetlod", "convert", "--to", fmt, "-q", str(SAMPLE)], capture_output=True
     )
     assert result.returncode == 0
-    formats = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "nq": RdfFormat.N_QUADS,
-               "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}
+    formats = {
+        "ttl": RdfFormat.TURTLE,
+        "nt": RdfFormat.N_TRIPLES,
+        "nq": RdfFormat.N_QUADS,
+        "trig": RdfFormat.TRIG,
+        "jsonld": RdfFormat.JSON_LD,
+        "rdfxml": RdfFormat.RDF_XML,
+    }
     store = Store()
     store.load(result.stdout, format=formats[fmt])
-    count = store.query(sparql_header() + "SELECT (COUNT(*) AS ?n) WHERE { { ?o a qb:Observation } UNION { GRAPH ?g { ?o a qb:Observation } } }")
+    count = store.query(
+        sparql_header()
+        + "SELECT (COUNT(*) AS ?n) WHERE { { ?o a qb:Observation } UNION { GRAPH ?g { ?o a qb:Observation } } }"
+    )
     assert int(next(iter(count))["n"].value) == 148  # type: ignore[call-overload]
 
 
@@ -174,8 +196,11 @@ def test_convert_with_vocabulary_puts_ontology_and_code_lists_in_their_own_graph
         GRAPH,
         "https://w3id.org/budgetlod/ontology",
     ]
-    ask = sparql_header() + """ASK { GRAPH <https://w3id.org/budgetlod/codelist> { blf:201 skos:prefLabel "一般公共服务支出"@zh }
+    ask = (
+        sparql_header()
+        + """ASK { GRAPH <https://w3id.org/budgetlod/codelist> { blf:201 skos:prefLabel "一般公共服务支出"@zh }
         GRAPH <https://w3id.org/budgetlod/ontology> { bldsd:t03 a qb:DataStructureDefinition } }"""
+    )
     assert bool(store.query(ask))
     refused = subprocess.run(
         [sys.executable, "-m", "budgetlod", "convert", "--to", "ttl", "--with-vocabulary", str(SAMPLE)],
@@ -183,3 +208,42 @@ def test_convert_with_vocabulary_puts_ontology_and_code_lists_in_their_own_graph
         text=True,
     )
     assert refused.returncode == 2 and "--with-vocabulary needs a quad format (jsonld, nq, trig)" in refused.stderr
+
+
+def test_printed_names_that_differ_from_the_code_list_are_reported_and_kept() -> None:
+    text = (
+        SAMPLE.read_text(encoding="utf-8")
+        .replace(
+            "| 201 | 03 | 50 | 事业运行 | 447.05 | 447.05 | 447.05 |",
+            "| 201 | 03 | 50 | 事业运行支出 | 447.05 | 447.05 | 447.05 |",
+        )
+        .replace(
+            "| 201 | 03 | 99 | 其他政府办公厅（室）及相关机构事务支出 | 985.00 | 985.00 | 985.00 |",
+            "| 201 | 03 | 98 | 其他政府办公厅（室）及相关机构事务支出 | 985.00 | 985.00 | 985.00 |",
+        )
+    )
+    disclosure = parse_text(text, "names.txt")
+    found = [(f.code, f.line, f.table, f.message) for f in name_findings(disclosure) if f.line in (127, 128)]
+    assert found == [
+        (
+            "M001",
+            127,
+            "表2",
+            "2010350 is printed as '事业运行支出'; the code list calls it '事业运行' (kept as skos:altLabel)",
+        ),
+        (
+            "M002",
+            128,
+            "表2",
+            "2010398 is not in the code list (function); declared in the document's graph as printed: "
+            "'其他政府办公厅（室）及相关机构事务支出'",
+        ),
+    ]
+    quads = {
+        (q.subject.value.rsplit("/", 1)[-1], q.predicate.value.rsplit("#", 1)[-1], q.object.value)
+        for q in to_quads(disclosure)
+        if "/codelist/function/" in q.subject.value
+    }
+    assert ("2010350", "altLabel", "事业运行支出") in quads
+    assert ("2010398", "inScheme", "https://w3id.org/budgetlod/codelist/function") in quads
+    assert ("2010398", "broader", "https://w3id.org/budgetlod/codelist/function/20103") in quads

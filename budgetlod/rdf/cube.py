@@ -21,7 +21,8 @@ from functools import cache
 from pyoxigraph import Literal, NamedNode, Quad
 
 from budgetlod import resources
-from budgetlod.model import Row, Table
+from budgetlod.findings import Reporter
+from budgetlod.model import Disclosure, Finding, Row, Table
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
 from budgetlod.rdf.dsd import table_dimensions
@@ -78,6 +79,30 @@ def known_labels() -> dict[str, str]:
             if triple.predicate.value == pref and isinstance(obj, Literal) and obj.language == "zh":
                 labels[triple.subject.value] = obj.value
     return labels
+
+
+def name_findings(disclosure: Disclosure) -> list[Finding]:
+    """Printed names of codes that differ from the code lists (M001), and codes the lists lack (M002)."""
+    reporter = Reporter()
+    labels = known_labels()
+    seen: set[str] = set()
+    for table in disclosure.tables:
+        if table.id is None:
+            continue
+        table_spec = spec(table.id)
+        for row in table.rows:
+            coded = table_spec.side(row.side).coded if row.side else table_spec.coded
+            if not coded or not row.codes or row.code in seen:
+                continue
+            seen.add(row.code)
+            dim = c.DIMENSIONS[coded]
+            label = labels.get(dim.code(row.code))
+            where = f"表{table_spec.number}"
+            if label is None:
+                reporter.add("M002", row.line, table=where, classification=row.code, scheme=coded, printed=row.name)
+            elif row.name and label != row.name:
+                reporter.add("M001", row.line, table=where, classification=row.code, printed=row.name, label=label)
+    return reporter.sorted()
 
 
 def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
