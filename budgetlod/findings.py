@@ -233,7 +233,8 @@ CATALOGUE: dict[str, FindingType] = {
         FindingType(
             "M002",
             "info",
-            "{classification} is not in the code list ({scheme}); declared in the document's graph as printed: {printed!r}",
+            "{classification} is not in the code list ({scheme}); declared in the document's graph "
+            "as printed: {printed!r}",
             "A code the static code list does not have (款/项 are added as documents print them).",
         ),
     )
