@@ -21,6 +21,7 @@ PREFIXES: dict[str, str] = {
     "blns": f"{CODELIST}narrative-subject/",
     "blp": f"{CODELIST}project/",
     "bldsd": f"{ONTOLOGY}/dsd/",
+    "blsh": "https://w3id.org/budgetlod/shapes#",
     # OpenBudgets.eu
     "obeu": "http://data.openbudgets.eu/ontology/",
     "obeu-dimension": "http://data.openbudgets.eu/ontology/dsd/dimension/",
@@ -50,6 +51,7 @@ PREFIXES: dict[str, str] = {
     "time": "http://www.w3.org/2006/time#",
     "vann": "http://purl.org/vocab/vann/",
     "dqv": "http://www.w3.org/ns/dqv#",
+    "oa": "http://www.w3.org/ns/oa#",
     "sh": "http://www.w3.org/ns/shacl#",
     "schema": "http://schema.org/",
     "spdx": "http://spdx.org/rdf/terms#",

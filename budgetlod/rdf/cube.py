@@ -141,9 +141,12 @@ def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
         columns = _columns(table_spec, row)
         for path, value in row.values.items():
             column = columns.get(path)
-            if value is None or column is None:
+            if column is None:
                 continue
-            yield from _observation(ctx, table, table_spec, dataset, row, row_key, dims, column, value)
+            if path in row.invalid:
+                yield from _unreadable(ctx, table_spec, dataset, row, row_key, column, row.invalid[path])
+            elif value is not None:
+                yield from _observation(ctx, table, table_spec, dataset, row, row_key, dims, column, value)
         yield from _row_concepts(ctx, table_spec, row, dims, codes_seen)
 
 
@@ -219,11 +222,32 @@ def _observation(
         Quad(obs, n("bl:sourceColumn"), zh(column.path), g),
         Quad(obs, n("bl:sourceLine"), integer(row.line), g),
         Quad(obs, n("bl:printedName"), zh(row.name), g),
+        Quad(obs, n("bl:printedValue"), Literal(format(value, "f")), g),
     )
     if row.codes:
         yield Quad(obs, n("bl:printedCode"), Literal(row.code), g)
     if row.key:
         yield Quad(obs, n("bl:rowKey"), Literal(row.key), g)
+
+
+def _unreadable(
+    ctx: Context, table_spec: TableSpec, dataset: NamedNode, row: Row, row_key: str, column: ColumnSpec, text: str
+) -> Iterator[Quad]:
+    """A cell printed but not readable as an amount: no observation, but a located record of it."""
+    g = ctx.graph
+    cell = NamedNode(ctx.minter.observation(dataset.value, row_key, column.slug))
+    yield from (
+        Quad(cell, RDF_TYPE, n("bl:UnreadableCell"), g),
+        Quad(cell, n("bl:cellOf"), dataset, g),
+        Quad(cell, n("bl:printedValue"), Literal(text), g),
+        Quad(cell, n("bl:printedName"), zh(row.name), g),
+        Quad(cell, n("bl:sourceTable"), zh(f"表{table_spec.number}"), g),
+        Quad(cell, n("bl:sourceRow"), integer(row.index), g),
+        Quad(cell, n("bl:sourceColumn"), zh(column.path), g),
+        Quad(cell, n("bl:sourceLine"), integer(row.line), g),
+    )
+    if row.codes:
+        yield Quad(cell, n("bl:printedCode"), Literal(row.code), g)
 
 
 def _row_concepts(
