@@ -11,15 +11,17 @@ import sys
 from pathlib import Path
 
 import click
+import rdflib
 
 from budgetlod import __version__
 from budgetlod.findings import format_finding
 from budgetlod.model import Disclosure
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
-from budgetlod.rdf.cube import name_findings
+from budgetlod.pipeline import Converted, convert_file
+from budgetlod.prefixes import iri
 from budgetlod.rdf.formats import FORMATS, QUAD_FORMATS, to_bytes
-from budgetlod.rdf.graph import CannotMap, to_quads
+from budgetlod.rdf.graph import CannotMap
 from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.serialize import disclosure_json
 from budgetlod.settings import SETTINGS, setting
@@ -69,21 +71,20 @@ def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
     is_flag=True,
     help="Add the ontology and the code lists, each in its own named graph (quad formats only).",
 )
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Validate with the SHACL shapes and add the results as DQV quality annotations.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
-def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, quiet: bool) -> None:
+def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, validate: bool, quiet: bool) -> None:
     """Parse a disclosure and map it to RDF (its named graph), deterministically."""
-    try:
-        disclosure = parse_file(file)
-        quads = to_quads(disclosure)
-    except CannotParse as exc:
-        click.echo(f"[ERROR] {file}: {exc.finding.message}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
-    except CannotMap as exc:
-        click.echo(f"[ERROR] {file}: {exc}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
-    for finding in disclosure.findings + name_findings(disclosure):
+    converted = _convert(file, validate=validate)
+    for finding in converted.findings:
         if not (quiet and finding.severity == "info"):
             click.echo(format_finding(str(file), finding), err=True)
+    quads = converted.quads
     if with_vocabulary:
         if fmt not in QUAD_FORMATS:
             click.echo(
@@ -96,6 +97,78 @@ def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, qu
         sys.stdout.buffer.write(data)
     else:
         output.write_bytes(data)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "ttl", "jsonld"]),
+    default="text",
+    show_default=True,
+    help="text: a report grouped by severity; ttl/jsonld: the SHACL validation report graph on stdout.",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages.")
+def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
+    """Validate disclosures with the SHACL shapes: every sum the template promises, and more.
+
+    Exit code 0 when no file has a Violation, 1 when one has, 2 when a file cannot be read.
+    """
+    worst = EXIT_OK
+    reports = []
+    for file in files:
+        try:
+            converted = convert_file(file)
+        except (CannotParse, CannotMap) as exc:
+            message = exc.finding.message if isinstance(exc, CannotParse) else str(exc)
+            click.echo(f"[ERROR] {file}: {message}", err=True)
+            worst = EXIT_CANNOT_RUN
+            continue
+        report = converted.report
+        assert report is not None
+        reports.append(report)
+        if report.count("violation") and worst == EXIT_OK:
+            worst = EXIT_VIOLATIONS
+        if fmt == "text":
+            click.echo(validation_text(file, converted, lang))
+    if fmt != "text":
+        merged = rdflib.Graph()
+        for report in reports:
+            if report.graph is not None:
+                merged += report.graph
+        merged.bind("sh", "http://www.w3.org/ns/shacl#")
+        merged.bind("blsh", iri("blsh:"))
+        click.echo(merged.serialize(format="turtle" if fmt == "ttl" else "json-ld"))
+    sys.exit(worst)
+
+
+def validation_text(file: Path, converted: Converted, lang: str) -> str:
+    """``file: N violations, N warnings, N notes`` then one line a result, grouped by severity."""
+    report = converted.report
+    assert report is not None
+    counts = {s: report.count(s) for s in ("violation", "warning", "info")}
+    parse_warnings = sum(1 for f in converted.findings if f.severity != "info")
+    lines = [
+        f"{file}: {counts['violation']} violations, {counts['warning']} warnings, {counts['info']} notes"
+        + (f" (and {parse_warnings} parser warnings: budgetlod parse {file})" if parse_warnings else "")
+    ]
+    for severity in ("violation", "warning", "info"):
+        for result in (r for r in report.results if r.severity == severity):
+            where = f"{file}:{result.line}" if result.line else str(file)
+            rule = result.shape.rsplit("#", 1)[-1]
+            lines.append(f"[{severity.upper()}] {where} {result.message(lang)} ({rule})")
+    return "\n".join(lines)
+
+
+def _convert(file: Path, *, validate: bool) -> Converted:
+    try:
+        return convert_file(file, validate=validate)
+    except CannotParse as exc:
+        click.echo(f"[ERROR] {file}: {exc.finding.message}", err=True)
+    except CannotMap as exc:
+        click.echo(f"[ERROR] {file}: {exc}", err=True)
+    sys.exit(EXIT_CANNOT_RUN)
 
 
 @main.command("settings")

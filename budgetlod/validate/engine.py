@@ -17,8 +17,8 @@ from pathlib import Path
 import pyshacl
 import rdflib
 from oxrdflib import OxigraphStore
+from pyoxigraph import DefaultGraph, Quad, Store
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Store, parse
 
 from budgetlod import resources
 from budgetlod.rdf.vocabulary import vocabulary_quads
@@ -55,7 +55,7 @@ class ValidationReport:
         return sum(1 for r in self.results if r.severity == severity)
 
 
-class _ReadOnlyStore(OxigraphStore):  # type: ignore[misc]
+class _ReadOnlyStore(OxigraphStore):
     """pyshacl asks the data graph's size for every result; the graph does not change while it
     validates, so the count (a full scan in Oxigraph) is taken once."""
 
@@ -90,10 +90,6 @@ def data_graph(quads: Iterable[Quad], *, vocabulary: bool = True) -> rdflib.Grap
     return rdflib.Graph(store=_ReadOnlyStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
 
 
-def turtle_quads(path: Path) -> list[Quad]:
-    return [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
-
-
 def validate_quads(
     quads: Iterable[Quad], *, shapes: tuple[Path, ...] | None = None, vocabulary: bool = True
 ) -> ValidationReport:
@@ -126,7 +122,7 @@ def _result(data: rdflib.Graph, report: rdflib.Graph, node: rdflib.term.Node) ->
     focus = report.value(node, SH.focusNode)
     value = report.value(node, SH.value)
     return ShapeResult(
-        severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),  # type: ignore[arg-type]
+        severity=_severity(report.value(node, SH.resultSeverity)),
         shape=one(SH.sourceShape) or "",
         component=one(SH.sourceConstraintComponent) or "",
         focus=str(focus),
@@ -142,11 +138,15 @@ def message_language(text: str) -> str:
     by the convention of ``shapes/`` a Chinese message starts with a Chinese character and an
     English one with an ASCII character."""
     first = text.lstrip()[:1]
-    return "zh" if first and "\u3000" <= first <= "\u9fff" or first in "（“《" else "en"
+    return "zh" if (first and "\u3000" <= first <= "\u9fff") or first in "（“《" else "en"
 
 
 def _line(data: rdflib.Graph, node: rdflib.term.Node | None) -> int | None:
     if not isinstance(node, rdflib.URIRef):
         return None
     line = data.value(node, BL.sourceLine)
-    return int(line) if line is not None else None
+    return int(str(line)) if isinstance(line, rdflib.Literal) else None
+
+
+def _severity(node: rdflib.term.Node | None) -> str:
+    return SEVERITIES.get(node, "violation") if isinstance(node, rdflib.URIRef) else "violation"
