@@ -25,6 +25,9 @@ from budgetlod.rdf.graph import CannotMap
 from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.serialize import disclosure_json
 from budgetlod.settings import SETTINGS, setting
+from budgetlod.store.embedded import StoreError, current_snapshot
+from budgetlod.store.ingest import FileOutcome
+from budgetlod.store.ingest import ingest as ingest_paths
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -169,6 +172,77 @@ def _convert(file: Path, *, validate: bool) -> Converted:
     except CannotMap as exc:
         click.echo(f"[ERROR] {file}: {exc}", err=True)
     sys.exit(EXIT_CANNOT_RUN)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@click.option("--strict", is_flag=True, help="Refuse documents with SHACL Violations (they are not loaded).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and the failures.")
+def ingest(paths: tuple[Path, ...], store_path: Path | None, strict: bool, quiet: bool) -> None:
+    """Parse, map, validate and load disclosures (files or folders) into the embedded store.
+
+    Each disclosure becomes one named graph; loading it again replaces it. Exit code 0 when every file
+    was loaded, 2 when a file could not be read (it is skipped; the rest is loaded).
+    """
+    store = store_path or Path(str(setting("store_path")))
+
+    def report(outcome: FileOutcome) -> None:
+        if outcome.error is not None:
+            click.echo(f"[ERROR] {outcome.path}: {outcome.error}", err=True)
+        elif not quiet:
+            click.echo(
+                f"[{outcome.status.upper()}] {outcome.path}: {outcome.triples} triples, "
+                f"{outcome.violations} violations, {outcome.warnings} warnings -> <{outcome.graph}>",
+                err=True,
+            )
+
+    try:
+        summary = ingest_paths(paths, store, strict=strict, progress=report)
+    except StoreError as exc:
+        click.echo(f"[ERROR] {exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    loaded = len(summary.outcomes) - len(summary.failed)
+    click.echo(
+        f"{loaded} loaded ({summary.count('ok')} clean, {summary.count('warnings')} with warnings, "
+        f"{summary.count('violations')} with violations), {len(summary.failed)} failed; store {store}"
+    )
+    sys.exit(EXIT_CANNOT_RUN if summary.failed else EXIT_OK)
+
+
+@main.command()
+@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@click.option("--host", help="Address to listen on (setting host).")
+@click.option("--port", type=int, help="Port (setting port).")
+@click.option("--timeout", "query_timeout", type=float, help="Query timeout in seconds (setting query_timeout).")
+@click.option("--row-limit", type=int, help="Most result rows a query answers (setting row_limit).")
+@click.option("--workers", "query_workers", type=int, help="Query worker processes (setting query_workers).")
+def serve(
+    store_path: Path | None,
+    host: str | None,
+    port: int | None,
+    query_timeout: float | None,
+    row_limit: int | None,
+    query_workers: int | None,
+) -> None:
+    """Serve the store: SPARQL 1.1 protocol at /sparql, Linked Data pages, /health."""
+    import uvicorn
+
+    from budgetlod.serve.app import create_app
+    from budgetlod.serve.config import ServerConfig
+
+    config = ServerConfig.from_settings(
+        store_path=store_path, query_timeout=query_timeout, row_limit=row_limit, query_workers=query_workers
+    )
+    try:
+        current_snapshot(config.store_path)
+    except StoreError as exc:
+        click.echo(f"[ERROR] {exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    bind_host = host or str(setting("host"))
+    bind_port = port if port is not None else int(setting("port"))
+    click.echo(f"budgetlod {__version__}: query page http://{bind_host}:{bind_port}/sparql", err=True)
+    uvicorn.run(create_app(config), host=bind_host, port=bind_port, log_level="warning")
 
 
 @main.command("settings")

@@ -29,6 +29,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Base of every data IRI (units, disclosures, tables, observations); must end with '/'. See docs/model.md.",
     ),
     Setting(
+        "store_path",
+        "budgetlod-store",
+        "Folder of the embedded Oxigraph store (created by ingest; relative to the working directory).",
+    ),
+    Setting("host", "127.0.0.1", "Address the server listens on (serve --host)."),
+    Setting("port", 8000, "Port the server listens on (serve --port)."),
+    Setting(
+        "query_timeout",
+        30.0,
+        "Seconds a SPARQL query may run; then it is stopped and answered with an error (503).",
+    ),
+    Setting(
+        "row_limit",
+        10000,
+        "Most result rows (or triples) a query answers; a truncated answer says so (header X-Result-Truncated).",
+    ),
+    Setting("query_workers", 2, "Worker processes that run SPARQL queries (each can be stopped at the timeout)."),
+    Setting("max_request_bytes", 1048576, "Largest request body (a POSTed query); larger ones get 413."),
+    Setting("cors", "true", "Allow cross-origin GET/POST from any origin, without credentials (true/false)."),
+    Setting(
+        "public_base_url",
+        "",
+        "URL the server is reached at, for links and the service description (default: taken from the request).",
+    ),
+    Setting(
         "max_input_bytes",
         10 * 1024 * 1024,
         "Largest input file the parser reads; larger files are refused before reading (one disclosure is ~50 KB).",

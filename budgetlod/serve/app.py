@@ -1,0 +1,83 @@
+"""The HTTP server: an app factory, routers, the store injected (FastAPI).
+
+Routers: :mod:`budgetlod.serve.sparql` (the SPARQL 1.1 protocol at ``/sparql``),
+:mod:`budgetlod.serve.pages` (Linked Data: every minted IRI dereferences),
+and the health check here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from budgetlod import __version__
+from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.snapshot import SnapshotReader
+from budgetlod.store.embedded import StoreError, count_triples
+
+health = APIRouter()
+
+
+def get_config(request: Request) -> ServerConfig:
+    config: ServerConfig = request.app.state.config
+    return config
+
+
+def get_reader(request: Request) -> SnapshotReader:
+    reader: SnapshotReader = request.app.state.reader
+    return reader
+
+
+@health.get("/health")
+def health_check(reader: SnapshotReader = Depends(get_reader)) -> JSONResponse:  # noqa: B008
+    """Store reachable, graph and triple counts, version."""
+    try:
+        counts = count_triples(reader.store())
+    except StoreError as exc:
+        return JSONResponse({"status": "error", "error": str(exc), "version": __version__}, status_code=503)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "version": __version__,
+            "snapshot": reader.snapshot,
+            "graphs": len(counts),
+            "triples": sum(counts.values()),
+        }
+    )
+
+
+def create_app(config: ServerConfig | None = None) -> FastAPI:
+    config = config or ServerConfig.from_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from budgetlod.serve.workers import QueryPool
+
+        app.state.pool = QueryPool(config)
+        try:
+            yield
+        finally:
+            app.state.pool.close()
+
+    app = FastAPI(title="budgetlod", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None)
+    app.state.config = config
+    app.state.reader = SnapshotReader(config.store_path)
+    if config.cors:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            expose_headers=["X-Result-Truncated", "X-Row-Limit"],
+        )
+    from budgetlod.serve import pages, sparql
+
+    app.include_router(health)
+    app.include_router(sparql.router)
+    app.include_router(pages.router)
+    return app

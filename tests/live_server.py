@@ -1,0 +1,95 @@
+"""A real server for tests: a store ingested from the sample and a small generated corpus, and
+``budgetlod serve`` (uvicorn) on a free loopback port, started and stopped by the tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from budgetlod.store.ingest import ingest
+from budgetlod.testing.corpus import write_corpus
+
+SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
+GENERATED = 20
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:PORT
+    store: Path
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_store(folder: Path) -> Path:
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    write_corpus(corpus, seed=5, count=GENERATED)
+    store = folder / "store"
+    summary = ingest([SAMPLE, corpus], store)
+    assert not summary.failed, [(o.path, o.error) for o in summary.failed]
+    return store
+
+
+@contextmanager
+def running_server(store: Path, folder: Path, *, timeout: float = 3.0, row_limit: int = 1000) -> Iterator[LiveServer]:
+    port = free_port()
+    log = folder / f"server-{port}.log"
+    env = {**os.environ, "BUDGETLOD_BASE_IRI": "https://w3id.org/budgetlod/id/"}
+    command = [
+        sys.executable,
+        "-m",
+        "budgetlod",
+        "serve",
+        "--store",
+        str(store),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--timeout",
+        str(timeout),
+        "--row-limit",
+        str(row_limit),
+        "--workers",
+        "2",
+    ]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server did not answer /health in 60 s: {log.read_text(errors='replace')}")
+            time.sleep(0.2)
+        yield LiveServer(url, store, process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
