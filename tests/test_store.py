@@ -68,9 +68,12 @@ def test_unreadable_document_is_reported_and_skipped_store_untouched(tmp_path: P
 
 def test_a_second_writer_is_refused_with_a_message(tmp_path: Path) -> None:
     store = tmp_path / "store"
-    with open_writer(store), pytest.raises(StoreError, match="another ingest is writing to this store"):
-        with open_writer(store):
-            pass
+    with (
+        open_writer(store),
+        pytest.raises(StoreError, match="another ingest is writing to this store"),
+        open_writer(store),
+    ):
+        pass
 
 
 def test_reading_an_empty_store_says_what_to_do(tmp_path: Path) -> None:
