@@ -16,7 +16,8 @@ def quick_start_commands() -> list[str]:
 
 def test_quick_start_has_two_commands_and_ci_runs_the_second() -> None:
     main_job, tests = quick_start_commands()
-    assert main_job.endswith("budgetlod parse examples/wlmq-12345-hotline-2024-unit-budget.txt")
+    assert "budgetlod ingest examples/wlmq-12345-hotline-2024-unit-budget.txt && " in main_job
+    assert main_job.endswith("budgetlod serve")
     assert (ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt").is_file()
     assert tests.endswith("python -m pytest -q")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()

@@ -1,0 +1,221 @@
+"""Linked Data: every IRI minted under the data base IRI dereferences (docs/linked-data.md).
+
+* ``GET {data prefix}{rest}`` (``/id/…`` for the default ``https://w3id.org/budgetlod/id/``) names
+  ``{base_iri}{rest}``; ``/ontology…`` and ``/codelist/…`` name ``https://w3id.org/budgetlod/ontology…`` and
+  ``…/codelist/…``. Mapping: :class:`budgetlod.serve.describe.Site`.
+* Representations: HTML, Turtle, JSON-LD, N-Triples, by suffix or by Accept (:mod:`budgetlod.serve.conneg`);
+  ``Vary: Accept`` and ``Content-Location`` (the suffixed URL) on negotiated answers.
+* A resource's description is the triples with it as subject, in every graph; the ontology IRI answers with
+  the whole ontology graph (its terms are ``#`` IRIs). An IRI with no triples -> 404.
+* The HTML pages (Jinja2, ``templates/``, autoescaped) are in Chinese or English: ``?lang=en`` or
+  Accept-Language.
+
+The handlers are plain ``def``: FastAPI runs them in its thread pool, on the server's read-only snapshot
+(:class:`~budgetlod.serve.snapshot.SnapshotReader`), never in the user-query worker pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pyoxigraph import Store, Triple
+
+from budgetlod import __version__, resources
+from budgetlod.rdf.formats import to_bytes
+from budgetlod.rdf.vocabulary import ONTOLOGY_GRAPH
+from budgetlod.serve.app import get_config, get_reader
+from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.conneg import HTML, REPRESENTATIONS, Representation, language, negotiate, split_suffix
+from budgetlod.serve.describe import Site, describe, ontology_document
+from budgetlod.serve.snapshot import SnapshotReader
+from budgetlod.serve.text import TEXT
+from budgetlod.serve.views import Views
+from budgetlod.settings import setting
+from budgetlod.store.embedded import StoreError
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+# The route of data IRIs, from the base_iri setting when the server starts (Site.data_prefix).
+DATA_PREFIX = Site(str(setting("base_iri"))).data_prefix
+
+router = APIRouter(tags=["linked data"])
+
+Resolver = Callable[[str], list[str]]
+
+
+def _raw_path(request: Request) -> str:
+    """The request path as sent (percent-encoding kept, as in the IRIs)."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) else request.url.path
+    return path.split("?", 1)[0]
+
+
+def _after(request: Request, prefix: str) -> str:
+    path = _raw_path(request)
+    return path[len(prefix) :] if path.startswith(prefix) else request.path_params.get("rest", "")
+
+
+@router.api_route(DATA_PREFIX + "{rest:path}", methods=["GET", "HEAD"], summary="A data resource (Linked Data)")
+def data_resource(
+    request: Request,
+    rest: str,
+    config: ServerConfig = Depends(get_config),  # noqa: B008
+    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+) -> Response:
+    """``{base_iri}{rest}`` as HTML, Turtle, JSON-LD or N-Triples (suffix ``.html .ttl .jsonld .nt``, or Accept)."""
+    site = Site(config.base_iri)
+    tail = _after(request, DATA_PREFIX)
+    if tail in ("", "index.html"):
+        return _index(request, site, reader, "units")
+    return _serve(request, site, reader, site.data_iris, tail)
+
+
+@router.api_route("/ontology{rest:path}", methods=["GET", "HEAD"], summary="The ontology and its DSDs")
+def ontology_resource(
+    request: Request,
+    rest: str,
+    config: ServerConfig = Depends(get_config),  # noqa: B008
+    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+) -> Response:
+    """``https://w3id.org/budgetlod/ontology`` (with its ``#`` terms) and ``…/ontology/dsd/…``."""
+    tail = _after(request, "/ontology")
+    if tail == "/docs":
+        docs = pylode_docs()
+        if docs is not None:
+            return FileResponse(docs, media_type=HTML.content_type)
+    return _serve(request, Site(config.base_iri), reader, lambda p: Site.vocabulary_iris("/ontology" + p), tail)
+
+
+@router.api_route("/codelist{rest:path}", methods=["GET", "HEAD"], summary="A code list or a code")
+def codelist_resource(
+    request: Request,
+    rest: str,
+    config: ServerConfig = Depends(get_config),  # noqa: B008
+    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+) -> Response:
+    """``https://w3id.org/budgetlod/codelist/{scheme}`` and ``…/{scheme}/{code}``."""
+    site = Site(config.base_iri)
+    tail = _after(request, "/codelist")
+    if tail in ("", "/", "/index.html"):
+        return _index(request, site, reader, "schemes")
+    return _serve(request, site, reader, lambda p: Site.vocabulary_iris("/codelist" + p), tail)
+
+
+def pylode_docs() -> Path | None:
+    """The pyLODE documentation of the ontology, when this is a source checkout (``docs/`` is not in the wheel)."""
+    path = resources.data_root() / "docs" / "ontology" / "index.html"
+    return path if path.is_file() else None
+
+
+# --- answering --------------------------------------------------------------------------------------
+
+
+def _find(store: Store, candidates: list[str]) -> tuple[str, list[Triple]] | None:
+    for resource in candidates:
+        triples = ontology_document(store) if resource == ONTOLOGY_GRAPH else describe(store, resource)
+        if triples:
+            return resource, triples
+    return None
+
+
+def _serve(request: Request, site: Site, reader: SnapshotReader, resolve: Resolver, tail: str) -> Response:
+    try:
+        store = reader.store()
+    except StoreError as exc:
+        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
+    stem, chosen = split_suffix(tail)
+    found = _find(store, resolve(stem)) if chosen is not None else None
+    if found is None:  # no suffix, or the suffixed name is itself the IRI
+        stem, chosen = tail, None
+        found = _find(store, resolve(tail))
+    accept = request.headers.get("accept")
+    rep = chosen or negotiate(accept)
+    if found is None:
+        return _not_found(request, rep)
+    if rep is None:
+        available = ", ".join(r.media_type for r in REPRESENTATIONS)
+        return PlainTextResponse(
+            f"not acceptable; available: {available}\n", status_code=406, headers={"Vary": "Accept"}
+        )
+    resource, triples = found
+    path = _raw_path(request)
+    if chosen is not None:
+        path = path[: -len(chosen.suffix)]
+    headers = {
+        "Link": ", ".join(f'<{path}{r.suffix}>; rel="alternate"; type="{r.media_type}"' for r in REPRESENTATIONS)
+    }
+    if chosen is None:
+        headers["Vary"] = "Accept"
+        headers["Content-Location"] = path + rep.suffix
+    if rep is not HTML:
+        return Response(to_bytes(triples, rep.key), media_type=rep.content_type, headers=headers)
+    lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    if "lang" not in request.query_params:  # the language came from Accept-Language (or its absence)
+        headers["Vary"] = "Accept, Accept-Language" if chosen is None else "Accept-Language"
+    headers["Content-Language"] = lang
+    query = f"?lang={lang}" if "lang" in request.query_params else ""
+    views = Views(store, site, lang, query)
+    context = _context(lang, path, query, resource)
+    if resource == ONTOLOGY_GRAPH:
+        context["ontology"] = views.ontology(triples)
+        context["docs"] = "/ontology/docs" if pylode_docs() is not None else None
+        template = "ontology.html"
+    else:
+        context["page"] = views.page(resource, triples)
+        template = "resource.html"
+    return HTMLResponse(TEMPLATES.get_template(template).render(context), headers=headers)
+
+
+def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str, Any]:
+    return {
+        "t": TEXT[lang],
+        "lang": lang,
+        "version": __version__,
+        "iri": resource,
+        "path": path,
+        "query": query,
+        "alternates": [(r.key, f"{path}{r.suffix}{query if r is HTML else ''}", r.media_type) for r in REPRESENTATIONS],
+        "languages": [(code, TEXT[code]["language_name"], f"{path}?lang={code}") for code in TEXT],
+        "home": DATA_PREFIX,
+    }
+
+
+def _index(request: Request, site: Site, reader: SnapshotReader, kind: str) -> Response:
+    """The entry pages (HTML only, not minted IRIs): the budget units, the code lists."""
+    rep = negotiate(request.headers.get("accept"))
+    if rep is not HTML:
+        return _not_found(request, rep)
+    try:
+        store = reader.store()
+    except StoreError as exc:
+        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
+    lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+    query = f"?lang={lang}" if "lang" in request.query_params else ""
+    views = Views(store, site, lang, query)
+    context = _context(lang, _raw_path(request), query, None)
+    context["kind"] = kind
+    context["items"] = views.units() if kind == "units" else views.schemes()
+    return HTMLResponse(
+        TEMPLATES.get_template("listing.html").render(context), headers={"Vary": "Accept, Accept-Language"}
+    )
+
+
+def _not_found(request: Request, rep: Representation | None) -> Response:
+    headers = {"Vary": "Accept"}
+    if rep is HTML:
+        lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
+        context = _context(lang, _raw_path(request), "", None)
+        html = TEMPLATES.get_template("error.html").render(context, status=404)
+        return HTMLResponse(html, status_code=404, headers=headers)
+    return PlainTextResponse(
+        f"404 not found: {_raw_path(request)} names no resource\n", status_code=404, headers=headers
+    )

@@ -1,0 +1,236 @@
+"""The parts of the SPARQL endpoint without a server: reading a query's tokens, content negotiation, the
+result writers (checked against pyoxigraph's own parsers), the query headers, and the worker pool."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    RdfFormat,
+    Store,
+    parse,
+    parse_query_results,
+)
+
+from budgetlod.querylib import named_queries, read_header
+from budgetlod.serve import results
+from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.querycheck import check
+from budgetlod.serve.sparql import syntax_message
+from budgetlod.serve.workers import QueryOptions, QueryPool, QuerySyntaxError, QueryTimeout, execute
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(
+    ("query", "kind", "update", "service", "dataset"),
+    [
+        ("SELECT * { ?s ?p ?o }", "select", None, False, False),
+        ("PREFIX select: <http://x/> ASK { ?s select:p ?o }", "ask", None, False, False),
+        ("BASE <http://x/> CONSTRUCT WHERE { ?s ?p ?o }", "graph", None, False, False),
+        ("describe <http://x>", "graph", None, False, False),
+        ("SELECT * FROM <http://g> { ?s ?p ?o }", "select", None, False, True),
+        ("SELECT * FROM NAMED <http://g> { GRAPH ?g { ?s ?p ?o } }", "select", None, False, True),
+        # SERVICE as a keyword, however written
+        ("SELECT * { SERVICE <http://x> { ?s ?p ?o } }", "select", None, True, False),
+        ("SELECT * { ?a ?b ?c.SERVICE<http://x>{?s ?p ?o} }", "select", None, True, False),
+        ("select * { sErViCe silent ?e { } }", "select", None, True, False),
+        ("SELECT * { SERV\\u0049CE <http://x> { } }", "select", None, True, False),
+        # ... and not where it is no keyword
+        ('SELECT * { ?s ?p "SERVICE <http://x> {}" }', "select", None, False, False),
+        ("SELECT * { ?s ?p '''a ' SERVICE '' b''' }", "select", None, False, False),
+        ('SELECT * { ?s ?p """a " SERVICE "" b""" }', "select", None, False, False),
+        ("SELECT * { ?s ?p ?o } # SERVICE <http://x> { }", "select", None, False, False),
+        ("SELECT ?service { ?service <http://x/SERVICE#LOAD> ?o }", "select", None, False, False),
+        (
+            "PREFIX service: <http://x/> SELECT * { ?s service:load ex:service, _:service }",
+            "select",
+            None,
+            False,
+            False,
+        ),
+        ('SELECT * { ?s ?p "x"@service }', "select", None, False, False),
+        ('SELECT * { ?s ?p "a\\"SERVICE" }', "select", None, False, False),
+        # updates
+        ("LOAD <http://x/data.ttl>", None, "LOAD", False, False),
+        ("PREFIX a: <http://x/> INSERT DATA { a:a a:b a:c }", None, "INSERT", False, False),
+        ("delete where { ?s ?p ?o }", None, "DELETE", False, False),
+        ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", None, "WITH", False, False),
+        ("CLEAR ALL", None, "CLEAR", False, False),
+        ("SELECT * {} ; DROP ALL", "select", "DROP", False, False),
+    ],
+)
+def test_query_check(query: str, kind: str | None, update: str | None, service: bool, dataset: bool) -> None:
+    found = check(query)
+    assert (found.kind, found.update, found.service, found.dataset) == (kind, update, service, dataset)
+
+
+def test_negotiation() -> None:
+    offered = results.RESULT_FORMATS
+    assert results.negotiate(None, offered) is results.JSON
+    assert results.negotiate("", offered) is results.JSON
+    assert results.negotiate("*/*", offered) is results.JSON
+    assert results.negotiate("text/*", offered) is results.CSV
+    assert results.negotiate("text/csv;q=0.2, application/sparql-results+xml;q=0.3", offered) is results.XML
+    assert results.negotiate("application/xml", offered) is results.XML
+    assert results.negotiate("application/json", offered) is results.JSON
+    assert results.negotiate("text/turtle", offered) is None
+    assert results.negotiate("*/*;q=0, text/csv", offered) is results.CSV
+    assert results.negotiate("text/tab-separated-values;charset=utf-8", offered) is results.TSV
+    # the format parameter wins over Accept; its names depend on the kind of result
+    assert results.negotiate("text/csv", offered, ["xml"]) is results.XML
+    assert results.negotiate(None, results.GRAPH_FORMATS, ["xml"]) is results.RDFXML
+    assert results.negotiate(None, results.GRAPH_FORMATS, ["json"]) is results.JSONLD
+    assert results.negotiate(None, results.GRAPH_FORMATS, ["rdf xml"]) is results.RDFXML  # '+' sent unencoded
+    assert results.negotiate(None, results.GRAPH_FORMATS, ["tsv", "text/turtle"]) is results.TURTLE
+    assert results.negotiate(None, offered, ["ttl"]) is None
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert results.negotiate(browser, (*offered, results.HTML)) is results.HTML
+    assert results.negotiate("*/*", (*offered, results.HTML)) is results.JSON
+
+
+def solutions(store: Store, query: str) -> tuple[list[str], list[tuple[object, ...]]]:
+    answer = store.query(query)
+    variables = [v.value for v in answer.variables]  # type: ignore[union-attr]
+    return variables, [tuple(s[v] for v in variables) for s in answer]  # type: ignore[union-attr]
+
+
+TERMS = r"""SELECT ?s ?l ?d ?i ?n ?b ?u WHERE {
+  VALUES (?s ?l ?d ?i ?n ?u) { ("tab\there \"quoted\", new\nline\r<&>" "中文"@zh "2024-03-01"^^<http://www.w3.org/2001/XMLSchema#date>
+    <http://example.org/a?b=c&d> 1.50 UNDEF) }
+  BIND(BNODE() AS ?b) }"""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parsed"),
+    [
+        (results.JSON, QueryResultsFormat.JSON),
+        (results.XML, QueryResultsFormat.XML),
+        (results.TSV, QueryResultsFormat.TSV),
+    ],
+)
+def test_writers_round_trip_through_pyoxigraph(fmt: results.Format, parsed: QueryResultsFormat) -> None:
+    store = Store()
+    variables, rows = solutions(store, TERMS)
+    back = parse_query_results(results.write_select(fmt, variables, rows), format=parsed)  # type: ignore[arg-type]
+    assert [v.value for v in back.variables] == variables  # type: ignore[union-attr]
+    (row,) = [tuple(s[v] for v in variables) for s in back]  # type: ignore[union-attr]
+    for mine, theirs in zip(rows[0], row, strict=True):
+        if isinstance(mine, BlankNode):
+            assert isinstance(theirs, BlankNode)
+        else:
+            assert mine == theirs
+    for value in (True, False):
+        answer = parse_query_results(results.write_ask(fmt, value), format=parsed) if fmt is not results.TSV else None
+        assert answer is None or bool(answer) is value
+
+
+def test_csv_follows_the_w3c_note() -> None:
+    variables, rows = solutions(Store(), TERMS)
+    text = results.write_select(results.CSV, variables, rows).decode()
+    header, rest = text.split("\r\n", 1)
+    assert header == "s,l,d,i,n,b,u"
+    assert rest.startswith('"tab\there ""quoted"", new\nline\r<&>",中文,2024-03-01,http://example.org/a?b=c&d,1.5,_:')
+    assert rest.endswith(",\r\n")  # ?u unbound: an empty field
+
+
+def test_json_literals() -> None:
+    variables, rows = solutions(Store(), TERMS)
+    text = results.write_select(results.JSON, variables, rows).decode()
+    assert '"l":{"type":"literal","value":"中文","xml:lang":"zh"}' in text
+    assert f'"d":{{"type":"literal","value":"2024-03-01","datatype":"{XSD}date"}}' in text
+    assert '"s":{"type":"literal","value":"tab\\there' in text  # a plain string has no datatype
+    assert '"u"' not in text.split('"bindings"')[1]
+
+
+def test_graph_formats() -> None:
+    triples = [
+        q.triple
+        for q in parse(
+            b'<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> "a"@en .', format=RdfFormat.N_TRIPLES
+        )
+    ]
+    turtle = results.write_graph(results.TURTLE, triples).decode()
+    assert "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in turtle and "@prefix bl:" not in turtle
+    for fmt in results.GRAPH_FORMATS:
+        body = results.write_graph(fmt, triples)
+        back = list(parse(body, format=RdfFormat.from_media_type(fmt.media_type)))
+        assert [q.triple for q in back] == triples
+
+
+def test_syntax_message_points_at_the_error() -> None:
+    message = syntax_message("error at 2:5: expected one of …", "SELECT *\nWHERE ?s ?p ?o }")
+    assert message == "SPARQL syntax error at line 2, column 5: expected one of …\n\nWHERE ?s ?p ?o }\n    ^"
+
+
+def test_query_headers() -> None:
+    header = read_header(
+        "#+ summary: 中文 / English\n#+ description: >-\n#+   one\n#+   two\n\nSELECT * {}\n#+ tags: x"
+    )
+    assert header == {"summary": "中文 / English", "description": "one two"}
+    assert read_header("#+ summary: a: b\nASK {}") == {"summary": "a: b"}  # not YAML: read as it stands
+    assert read_header("ASK {}") == {}
+    for query in named_queries():
+        assert " / " in query.summary and query.description, query.name
+
+
+# --- execution and the pool ------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def small_store(tmp_path: Path) -> Path:
+    """A store folder laid out like budgetlod's: snapshots/1 and the ``current`` link."""
+    store = Store(str(tmp_path / "primary"))
+    for g in range(3):
+        graph = NamedNode(f"http://example.org/g{g}")
+        for i in range(40):
+            store.add(Quad(NamedNode(f"http://example.org/s{i}"), NamedNode("http://example.org/p"), Literal(i), graph))
+    store.flush()
+    (tmp_path / "snapshots").mkdir()
+    store.backup(str(tmp_path / "snapshots" / "1"))
+    (tmp_path / "current").symlink_to(Path("snapshots") / "1")
+    return tmp_path
+
+
+def options(**kwargs: object) -> QueryOptions:
+    base: dict[str, object] = {"formats": {"select": "json", "ask": "json", "graph": "nt"}, "row_limit": 50}
+    return QueryOptions(**{**base, **kwargs})  # type: ignore[arg-type]
+
+
+def test_execute_applies_the_row_limit_and_the_dataset(small_store: Path) -> None:
+    store = Store.read_only(str(small_store / "current"))
+    many = execute(store, "SELECT * { ?s ?p ?o }", options())
+    assert many.truncated and many.count == 50 and many.kind == "select"
+    exact = execute(store, "SELECT * { ?s ?p ?o } LIMIT 50", options())
+    assert not exact.truncated and exact.count == 50
+    triples = execute(store, "CONSTRUCT WHERE { ?s ?p ?o }", options(row_limit=30))  # 40 distinct triples
+    assert triples.truncated and triples.count == 30 and triples.media_type.startswith("application/n-triples")
+    count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    assert b'"value":"120"' in execute(store, count, options()).body  # the union of the three graphs
+    assert b'"value":"40"' in execute(store, count, options(default_graphs=("http://example.org/g1",))).body
+    assert b'"value":"0"' in execute(store, count, options(named_graphs=("http://example.org/g1",))).body
+    assert b'"value":"0"' in execute(store, count, options(union_default_graph=False)).body
+
+
+def test_pool_stops_a_runaway_query_and_replaces_the_worker(small_store: Path) -> None:
+    config = ServerConfig.from_settings(store_path=small_store, query_timeout=1.5, query_workers=1, row_limit=10)
+    pool = QueryPool(config)
+    try:
+        assert pool.run("ASK { ?s ?p ?o }", options()).body == b'{"head":{},"boolean":true}'
+        with pytest.raises(QuerySyntaxError, match="error at 1:"):
+            pool.run("SELECT ?s {", options())
+        runaway = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            pool.run(runaway, options())
+        assert 1.4 < time.monotonic() - started < 10
+        assert pool.run("ASK { ?s ?p ?o }", options()).body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
