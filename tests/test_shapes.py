@@ -123,9 +123,9 @@ def declared_shapes() -> set[str]:
     shapes = set()
     for path in resources.shapes():
         for triple in parse(path=str(path), format=RdfFormat.TURTLE):
-            if triple.predicate.value == iri("rdf:type") and triple.object.value in SH_SHAPES:
-                if triple.subject.value.startswith(iri("blsh:")):
-                    shapes.add(triple.subject.value)
+            is_shape = triple.predicate.value == iri("rdf:type") and triple.object.value in SH_SHAPES
+            if is_shape and triple.subject.value.startswith(iri("blsh:")):
+                shapes.add(triple.subject.value)
     return shapes
 
 
