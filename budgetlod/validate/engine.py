@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 import rdflib
@@ -96,7 +97,30 @@ def validate_quads(
     return validate_graph(data_graph(quads, vocabulary=vocabulary), shapes=shapes)
 
 
+@cache
+def _memoize_query_checks() -> None:
+    """pyshacl re-checks the text of every SPARQL constraint (MINUS, VALUES, SERVICE, nested SELECT …)
+    with regular expressions each time it evaluates one, which costs more than running the query in
+    Oxigraph. A text that passed the check passes it again: remember it (measured in
+    bench/validate_bench.py). Applied once, when the first validation runs."""
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    original = SPARQLQueryHelper.check_invalid_sparql
+    passed: set[tuple[str, bool, frozenset[str]]] = set()
+
+    def check(self: Any, sparql_text: str, valuenode: Any = None, extravars: Any = None) -> Any:
+        key = (sparql_text, valuenode is not None, frozenset(extravars or ()))
+        if key in passed:
+            return None
+        result = original(self, sparql_text, valuenode, extravars)  # type: ignore[no-untyped-call]
+        passed.add(key)
+        return result
+
+    SPARQLQueryHelper.check_invalid_sparql = check  # type: ignore[method-assign]
+
+
 def validate_graph(graph: rdflib.Graph, *, shapes: tuple[Path, ...] | None = None) -> ValidationReport:
+    _memoize_query_checks()
     conforms, report, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes_graph(shapes),
