@@ -15,7 +15,7 @@ from budgetlod.parse.document import parse_file, parse_text
 from budgetlod.prefixes import sparql_header
 from budgetlod.rdf.cube import name_findings
 from budgetlod.rdf.dsd import dsd_turtle
-from budgetlod.rdf.formats import to_bytes
+from budgetlod.rdf.formats import FORMATS, to_bytes
 from budgetlod.rdf.graph import to_quads
 from budgetlod.specs import spec
 
@@ -151,16 +151,8 @@ def test_convert_formats_parse_back(fmt: str) -> None:
         [sys.executable, "-m", "budgetlod", "convert", "--to", fmt, "-q", str(SAMPLE)], capture_output=True
     )
     assert result.returncode == 0
-    formats = {
-        "ttl": RdfFormat.TURTLE,
-        "nt": RdfFormat.N_TRIPLES,
-        "nq": RdfFormat.N_QUADS,
-        "trig": RdfFormat.TRIG,
-        "jsonld": RdfFormat.JSON_LD,
-        "rdfxml": RdfFormat.RDF_XML,
-    }
     store = Store()
-    store.load(result.stdout, format=formats[fmt])
+    store.load(result.stdout, format=FORMATS[fmt])
     count = store.query(
         sparql_header()
         + "SELECT (COUNT(*) AS ?n) WHERE { { ?o a qb:Observation } UNION { GRAPH ?g { ?o a qb:Observation } } }"

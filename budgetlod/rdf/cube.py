@@ -27,29 +27,10 @@ from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
 from budgetlod.rdf.dsd import table_dimensions
 from budgetlod.rdf.iris import Minter, content_hash
+from budgetlod.rdf.terms import RDF_TYPE, XSD_BOOLEAN, decimal, integer, n, zh
 from budgetlod.specs import ColumnSpec, TableSpec, spec
 
-XSD_DECIMAL = NamedNode(iri("xsd:decimal"))
-XSD_INTEGER = NamedNode(iri("xsd:integer"))
-XSD_BOOLEAN = NamedNode(iri("xsd:boolean"))
-RDF_TYPE = NamedNode(iri("rdf:type"))
 UNIT_POWERS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
-
-
-def n(curie: str) -> NamedNode:
-    return NamedNode(iri(curie))
-
-
-def decimal(value: Decimal) -> Literal:
-    return Literal(format(value, "f"), datatype=XSD_DECIMAL)
-
-
-def integer(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD_INTEGER)
-
-
-def zh(text: str) -> Literal:
-    return Literal(text, language="zh")
 
 
 @dataclass(frozen=True)

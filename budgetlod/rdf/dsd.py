@@ -22,6 +22,7 @@ from budgetlod.rdf.components import (
     dsd_iri,
 )
 from budgetlod.rdf.formats import to_bytes
+from budgetlod.rdf.terms import n
 from budgetlod.specs import TableSpec, table_specs
 
 RDF_TYPE = NamedNode(iri("rdf:type"))
@@ -33,10 +34,6 @@ def table_dimensions(spec: TableSpec) -> list[str]:
     keys = list(spec.dimensions)
     keys += [k for k, _ in spec.fixed if k not in keys]
     return keys
-
-
-def n(curie: str) -> NamedNode:
-    return NamedNode(iri(curie))
 
 
 def dsd_triples(spec: TableSpec) -> list[Triple]:

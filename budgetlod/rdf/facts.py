@@ -50,14 +50,12 @@ from budgetlod.model import (
     Profile,
     ProjectDescription,
 )
-from budgetlod.prefixes import CODELIST, iri
+from budgetlod.prefixes import CODELIST
 from budgetlod.rdf.iris import Minter, content_hash
+from budgetlod.rdf.terms import boolean, decimal, integer, n, zh
 
 Object = NamedNode | Literal
 
-XSD_DECIMAL = NamedNode(iri("xsd:decimal"))
-XSD_INTEGER = NamedNode(iri("xsd:integer"))
-XSD_BOOLEAN = NamedNode(iri("xsd:boolean"))
 
 STAFF_SLUGS = {
     "编制数": "established",
@@ -98,27 +96,6 @@ PROCUREMENT = (
 )
 PERSONAL_FIELDS = ("联系人", "电话", "手机", "邮箱")
 DERIVATION_NOTE = "amount − change"
-
-
-def n(curie: str) -> NamedNode:
-    return NamedNode(iri(curie))
-
-
-def decimal(value: Decimal) -> Literal:
-    """An ``xsd:decimal`` literal; never a float, never an exponent."""
-    return Literal(format(value, "f"), datatype=XSD_DECIMAL)
-
-
-def integer(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD_INTEGER)
-
-
-def boolean(value: bool) -> Literal:
-    return Literal("true" if value else "false", datatype=XSD_BOOLEAN)
-
-
-def zh(text: str) -> Literal:
-    return Literal(text, language="zh")
 
 
 @cache

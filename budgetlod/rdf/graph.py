@@ -17,9 +17,10 @@ from budgetlod import __version__
 from budgetlod.model import Disclosure
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
-from budgetlod.rdf.cube import RDF_TYPE, Context, integer, n, table_quads, zh
+from budgetlod.rdf.cube import Context, table_quads
 from budgetlod.rdf.facts import facts_quads
 from budgetlod.rdf.iris import LEVELS, PHASES, Minter
+from budgetlod.rdf.terms import RDF_TYPE, integer, n, zh
 
 SOFTWARE = "https://w3id.org/budgetlod/software"
 

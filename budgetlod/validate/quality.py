@@ -14,13 +14,10 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from budgetlod.prefixes import iri
 from budgetlod.rdf.iris import content_hash
+from budgetlod.rdf.terms import n
 from budgetlod.validate.engine import ShapeResult, ValidationReport
 
 SEVERITY_IRIS = {"violation": iri("sh:Violation"), "warning": iri("sh:Warning"), "info": iri("sh:Info")}
-
-
-def n(curie: str) -> NamedNode:
-    return NamedNode(iri(curie))
 
 
 def annotation_iri(disclosure: str, result: ShapeResult) -> str:
