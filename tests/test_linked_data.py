@@ -497,3 +497,12 @@ def test_iri_mapping() -> None:
     assert site.data_iris("unit/a%20b") == [BASE + "unit/a%20b"]
     assert Site("https://data.example.org/lod/id/").data_prefix == "/lod/id/"
     assert Site("https://w3id.org/other/data/").data_prefix == "/data/"
+
+
+def test_the_root_leads_to_the_list_of_units(live_server: Any) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{live_server.url}/", timeout=30) as response:
+        assert response.url == f"{live_server.url}/id/"
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert "乌鲁木齐市12345政务服务热线中心" in response.read().decode("utf-8")

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from budgetlod import __version__
 from budgetlod.serve.config import ServerConfig
@@ -30,6 +30,14 @@ def get_config(request: Request) -> ServerConfig:
 def get_reader(request: Request) -> SnapshotReader:
     reader: SnapshotReader = request.app.state.reader
     return reader
+
+
+@health.get("/", include_in_schema=False)
+def home(config: ServerConfig = Depends(get_config)) -> RedirectResponse:  # noqa: B008
+    """The entry page: the list of budget units (every page links to the SPARQL query page)."""
+    from budgetlod.serve.describe import Site
+
+    return RedirectResponse(Site(config.base_iri).data_prefix, status_code=303)
 
 
 @health.get("/health")

@@ -191,7 +191,8 @@ def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str
 
 def _index(request: Request, site: Site, reader: SnapshotReader, kind: str) -> Response:
     """The entry pages (HTML only, not minted IRIs): the budget units, the code lists."""
-    rep = negotiate(request.headers.get("accept"))
+    accept = request.headers.get("accept")
+    rep = negotiate(accept) if accept else HTML  # an index page has only HTML: what a client without Accept gets
     if rep is not HTML:
         return _not_found(request, rep)
     try:
