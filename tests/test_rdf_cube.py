@@ -43,15 +43,20 @@ def store_of(path: Path) -> Store:
     return store
 
 
+def figure_key(table_type: str, operation: str, code: str, name: str, column: str) -> tuple[str, str, str, str, str]:
+    """An observation's locator values -> the key of tests/cases/sample/expected.tsv."""
+    table = table_type.rsplit("/", 1)[-1]
+    side = ""
+    if spec(table).kind == "two_sided":
+        side = "income" if operation.endswith("revenue") else "expenditure"
+    return (table, side, code, name, column)
+
+
 def rebuilt_figures(store: Store) -> dict[tuple[str, str, str, str, str], tuple[Decimal, int]]:
     figures: dict[tuple[str, str, str, str, str], tuple[Decimal, int]] = {}
     for s in store.query(ROUND_TRIP, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        table = s["type"].value.rsplit("/", 1)[-1]
-        side = ""
-        if spec(table).kind == "two_sided":
-            side = "income" if s["op"].value.endswith("revenue") else "expenditure"
         code = s["code"].value if s["code"] is not None else ""
-        key = (table, side, code, s["name"].value, s["column"].value)
+        key = figure_key(s["type"].value, s["op"].value, code, s["name"].value, s["column"].value)
         assert key not in figures, f"figure twice in the graph: {key}"
         amount = s["amount"]
         assert isinstance(amount, Literal)
