@@ -20,6 +20,7 @@ from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
 from budgetlod.pipeline import Converted, convert_file
 from budgetlod.prefixes import iri
+from budgetlod.publish.render import Rendered
 from budgetlod.rdf.formats import FORMATS, QUAD_FORMATS, to_bytes
 from budgetlod.rdf.graph import CannotMap
 from budgetlod.rdf.vocabulary import vocabulary_quads
@@ -96,6 +97,76 @@ def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, va
             sys.exit(EXIT_CANNOT_RUN)
         quads = quads + vocabulary_quads()
     data = to_bytes(quads, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+
+
+@main.command()
+@click.argument("source")
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["jsonld", "ttl", "nt", "nq"]),
+    default="jsonld",
+    show_default=True,
+    help="Output format; nq puts the publication graph in the disclosure's named graph.",
+)
+@click.option("--frame", "framed", is_flag=True, help="JSON-LD: the framed tree (tables, rows, labelled codes).")
+@click.option("--embed-context", is_flag=True, help="JSON-LD: the context object itself instead of its IRI.")
+@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store (for an IRI).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
+@click.option("--validate/--no-validate", default=True, show_default=True, help="FILE: add the SHACL results.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
+def export(
+    source: str,
+    fmt: str,
+    framed: bool,
+    embed_context: bool,
+    store_path: Path | None,
+    output: Path | None,
+    validate: bool,
+    quiet: bool,
+) -> None:
+    """Export one disclosure for publication: JSON-LD with the budgetlod context, or Turtle/N-Triples/N-Quads.
+
+    SOURCE is a disclosure file (converted in memory, as convert does) or a disclosure IRI read from the
+    store. The output holds the publication graph: the disclosure's graph plus the labels of the codes it
+    uses (docs/jsonld.md). Exit code 0 exported; 2 cannot run (unreadable file, no store, unknown IRI).
+    """
+    from pyoxigraph import NamedNode, Quad
+
+    from budgetlod.publish import jsonld as publication
+    from budgetlod.store.embedded import open_reader
+
+    if fmt != "jsonld" and (framed or embed_context):
+        click.echo("[ERROR] --frame and --embed-context apply to --to jsonld only", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    if source.startswith(("http://", "https://")):
+        store = store_path or Path(str(setting("store_path")))
+        try:
+            triples = publication.publication_triples_from_store(open_reader(store), source)
+        except StoreError as exc:
+            click.echo(f"[ERROR] {exc}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        except LookupError as exc:
+            click.echo(f"[ERROR] {store}: {exc.args[0]}", err=True)
+            sys.exit(EXIT_CANNOT_RUN)
+        graph = source
+    else:
+        converted = _convert(Path(source), validate=validate)
+        for finding in converted.findings:
+            if not (quiet and finding.severity == "info"):
+                click.echo(format_finding(source, finding), err=True)
+        triples, graph = publication.publication_quads(converted.quads), converted.iri
+    if fmt == "jsonld":
+        make = publication.disclosure_document if framed else publication.compact_document
+        data = publication.dumps(make(triples, embed_context=embed_context))
+    elif fmt == "nq":
+        data = to_bytes([Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in triples], fmt)
+    else:
+        data = to_bytes(triples, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -243,6 +314,53 @@ def serve(
     bind_port = port if port is not None else int(setting("port"))
     click.echo(f"budgetlod {__version__}: query page http://{bind_host}:{bind_port}/sparql", err=True)
     uvicorn.run(create_app(config), host=bind_host, port=bind_port, log_level="warning")
+
+
+@main.command()
+@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of the site.")
+@click.option("--base-url", required=True, help="URL the site will be hosted at (links, catalogue, sitemap).")
+@click.option("--sparql-endpoint", help="A SPARQL endpoint serving the same data, for the catalogue and VoID.")
+@click.option("--jobs", type=int, default=1, show_default=True, help="Processes rendering disclosures.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+def publish(
+    store_path: Path | None, out: Path, base_url: str, sparql_endpoint: str | None, jobs: int, quiet: bool
+) -> None:
+    """Write the static site: per disclosure .jsonld/.ttl/.nq/.html, DCAT catalogue, VoID, dump, sitemap."""
+    from budgetlod.publish.site import publish_site
+
+    store = store_path or Path(str(setting("store_path")))
+    if not base_url.startswith(("http://", "https://")):
+        click.echo(f"[ERROR] --base-url {base_url!r}: expected an absolute http(s) URL", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    try:
+        summary = publish_site(
+            store,
+            out,
+            base_url,
+            base_iri=str(setting("base_iri")),
+            licence=str(setting("data_licence")),
+            sparql_endpoint=sparql_endpoint,
+            jobs=max(1, jobs),
+            progress=None if quiet else _published,
+        )
+    except StoreError as exc:
+        click.echo(f"[ERROR] {exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    except OSError as exc:
+        click.echo(f"[ERROR] {out}: cannot write the site: {exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    if summary.rerender_reason:
+        click.echo(f"[INFO] every disclosure rendered: {summary.rerender_reason}", err=True)
+    click.echo(
+        f"{summary.disclosures} disclosures: {summary.rendered} written, {summary.unchanged} unchanged, "
+        f"{summary.removed} removed; catalogue in {summary.catalogue_pages} page(s), dump in {summary.dump_parts} "
+        f"part(s); {len(summary.files)} files in {out}"
+    )
+
+
+def _published(rendered: Rendered) -> None:
+    click.echo(f"[INFO] {'kept' if rendered.unchanged else 'wrote'} {rendered.iri}", err=True)
 
 
 @main.command("settings")

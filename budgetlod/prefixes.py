@@ -55,6 +55,13 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "schema": "http://schema.org/",
     "spdx": "http://spdx.org/rdf/terms#",
+    # catalogue and dataset descriptions (DCAT-AP, VoID, Hydra paging)
+    "void": "http://rdfs.org/ns/void#",
+    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "locn": "http://www.w3.org/ns/locn#",
+    "dcatap": "http://data.europa.eu/r5r/",
 }
 
 

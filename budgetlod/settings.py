@@ -58,6 +58,37 @@ SETTINGS: tuple[Setting, ...] = (
         10 * 1024 * 1024,
         "Largest input file the parser reads; larger files are refused before reading (one disclosure is ~50 KB).",
     ),
+    Setting(
+        "data_licence",
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
+        "Licence of the published data (an IRI, best from the EU licence table): dct:license of the catalogue, "
+        "its datasets and distributions, and of the VoID description. See docs/dcat-ap.md.",
+    ),
+    Setting(
+        "catalog_publisher",
+        "https://w3id.org/budgetlod/catalog#publisher",
+        "IRI of the agent publishing the DCAT catalogue, the SPARQL service and the VoID description "
+        "(each disclosure's publisher is its budget unit).",
+    ),
+    Setting("catalog_publisher_name", "budgetlod", "Name (foaf:name) of the catalogue's publisher."),
+    Setting(
+        "catalog_publisher_type",
+        "",
+        "ADMS publisher type of the catalogue's publisher (dct:type), e.g. "
+        "http://purl.org/adms/publishertype/LocalAuthority; empty: not stated.",
+    ),
+    Setting(
+        "catalog_contact",
+        "",
+        "Contact point of the catalogue and its datasets: a mailto: address or a web page "
+        "(empty: the site's home page).",
+    ),
+    Setting(
+        "data_dumps",
+        "",
+        "Space-separated URLs of full dumps of the served data (e.g. the dump/*.nq.gz files budgetlod publish "
+        "wrote), announced as void:dataDump at /.well-known/void; empty: none announced.",
+    ),
 )
 
 

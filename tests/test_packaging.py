@@ -40,6 +40,7 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = source_data_files()
     assert "budgetlod/_data/mapping/tables/t01.yaml" in expected
+    assert {"budgetlod/_data/publish/context/v1.jsonld", "budgetlod/_data/publish/frames/disclosure.jsonld"} <= expected
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)[:5]}"
 
 
@@ -58,8 +59,17 @@ def test_installed_wheel_loads_every_resource(wheel: Path, tmp_path: Path) -> No
         "for name in resources.DATA_FOLDERS:\n"
         "    for p in resources.files(name):\n"
         "        loaded[p.relative_to(root).as_posix()] = len(p.read_bytes())\n"
+        "context = resources.context()['@context']\n"
+        "frame = json.loads(resources.frame('disclosure').read_bytes())\n"
+        "assert resources.context_bytes() == resources.context_path().read_bytes()\n"
+        "from pyoxigraph import NamedNode as N, Triple as T\n"
+        "from budgetlod.publish import jsonld\n"
+        "d = N('https://w3id.org/budgetlod/id/disclosure/x')\n"
+        "a = N('http://www.w3.org/1999/02/22-rdf-syntax-ns#type')\n"
+        "doc = jsonld.disclosure_document([T(d, a, N('https://w3id.org/budgetlod/ontology#Disclosure'))])\n"
         "print(json.dumps({'n': len(loaded), 'specs': [s.id for s in specs.table_specs()],"
-        " 'files': sorted(loaded)}))\n"
+        " 'files': sorted(loaded), 'context': [context['@version'], context['amount']],"
+        " 'frame': [frame['@context'], frame['@type']], 'framed': doc}))\n"
     )
     # run from tmp_path so that the source tree is not importable
     result = subprocess.run([str(python), "-c", script], check=True, capture_output=True, text=True, cwd=tmp_path)
@@ -67,5 +77,13 @@ def test_installed_wheel_loads_every_resource(wheel: Path, tmp_path: Path) -> No
 
     report = json.loads(result.stdout)
     assert report["specs"] == [f"t{n:02d}" for n in range(1, 12)]
+    assert report["context"] == [1.1, {"@id": "obeu-measure:amount", "@type": "xsd:decimal"}]
+    assert report["frame"] == ["https://w3id.org/budgetlod/context/v1.jsonld", "Disclosure"]
+    assert report["framed"] == {  # pyld, with the context loaded from the installed data
+        "@context": "https://w3id.org/budgetlod/context/v1.jsonld",
+        "@id": "https://w3id.org/budgetlod/id/disclosure/x",
+        "@type": "Disclosure",
+        "table": [],  # the frame asks for the tables; a @set: an empty array when there are none
+    }
     expected = sorted(p.removeprefix("budgetlod/_data/") for p in source_data_files())
     assert report["files"] == expected

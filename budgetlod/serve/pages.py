@@ -17,6 +17,7 @@ The handlers are plain ``def``: FastAPI runs them in its thread pool, on the ser
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import Store, Triple
 
 from budgetlod import __version__, resources
+from budgetlod.prefixes import iri
+from budgetlod.publish import catalog, jsonld, schemaorg
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import ONTOLOGY_GRAPH
 from budgetlod.serve.app import get_config, get_reader
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import HTML, REPRESENTATIONS, Representation, language, negotiate, split_suffix
 from budgetlod.serve.describe import Site, describe, ontology_document
+from budgetlod.serve.publishing import base_url
 from budgetlod.serve.snapshot import SnapshotReader
 from budgetlod.serve.text import TEXT
 from budgetlod.serve.views import Views
@@ -48,6 +52,8 @@ TEMPLATES = Environment(
 DATA_PREFIX = Site(str(setting("base_iri"))).data_prefix
 
 router = APIRouter(tags=["linked data"])
+RDF_TYPE = iri("rdf:type")
+DISCLOSURE = iri("bl:Disclosure")
 
 Resolver = Callable[[str], list[str]]
 
@@ -157,7 +163,7 @@ def _serve(request: Request, site: Site, reader: SnapshotReader, resolve: Resolv
         headers["Vary"] = "Accept"
         headers["Content-Location"] = path + rep.suffix
     if rep is not HTML:
-        return Response(to_bytes(triples, rep.key), media_type=rep.content_type, headers=headers)
+        return Response(_rdf(reader, store, resource, triples, rep), media_type=rep.content_type, headers=headers)
     lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     if "lang" not in request.query_params:  # the language came from Accept-Language (or its absence)
         headers["Vary"] = "Accept, Accept-Language" if chosen is None else "Accept-Language"
@@ -171,8 +177,54 @@ def _serve(request: Request, site: Site, reader: SnapshotReader, resolve: Resolv
         template = "ontology.html"
     else:
         context["page"] = views.page(resource, triples)
+        if context["page"].kind == "disclosure":
+            context["schema_json"] = _schema_org(request, site, store, resource)
         template = "resource.html"
     return HTMLResponse(TEMPLATES.get_template(template).render(context), headers=headers)
+
+
+def _is_disclosure(triples: list[Triple]) -> bool:
+    return any(t.predicate.value == RDF_TYPE and str(t.object) == f"<{DISCLOSURE}>" for t in triples)
+
+
+@lru_cache(maxsize=32)
+def _disclosure_rdf(snapshot: str, resource: str, key: str) -> bytes:
+    """A disclosure's publication graph (its graph and the labels of its codes) in a format; the framed
+    JSON-LD document for ``jsonld`` (docs/jsonld.md). Cached per snapshot: framing takes ~0.3 s."""
+    store = Store.read_only(snapshot)
+    triples = jsonld.publication_triples_from_store(store, resource)
+    return jsonld.dumps(jsonld.disclosure_document(triples)) if key == "jsonld" else to_bytes(triples, key)
+
+
+def _rdf(reader: SnapshotReader, store: Store, resource: str, triples: list[Triple], rep: Representation) -> bytes:
+    """A resource's RDF: a disclosure answers with its whole publication graph, any other resource with its
+    description; JSON-LD is compacted with the project's context (referenced by its IRI)."""
+    if _is_disclosure(triples) and reader.snapshot is not None:
+        return _disclosure_rdf(reader.snapshot, resource, rep.key)
+    if rep.key == "jsonld":
+        return jsonld.dumps(jsonld.compact_document(triples))
+    return to_bytes(triples, rep.key)
+
+
+def _schema_org(request: Request, site: Site, store: Store, resource: str) -> str | None:
+    """schema.org ``Dataset`` markup of a disclosure page (for dataset search engines)."""
+    infos = [i for i in catalog.dataset_infos(store, disclosure=resource) if i.iri == resource]
+    if not infos:
+        return None
+    path = site.path_of(resource) or ""
+    base = base_url(request, request.app.state.config).rstrip("/")
+    files = [
+        catalog.DistributionFile("jsonld", f"{base}{path}.jsonld", "application/ld+json"),
+        catalog.DistributionFile("ttl", f"{base}{path}.ttl", "text/turtle"),
+    ]
+    markup = schemaorg.dataset(
+        infos[0],
+        page_url=f"{base}{path}",
+        distributions=files,
+        licence=str(setting("data_licence")),
+        catalogue_url=f"{base}/catalog",
+    )
+    return schemaorg.script_json(markup)
 
 
 def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str, Any]:

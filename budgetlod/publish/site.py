@@ -1,0 +1,265 @@
+"""``budgetlod publish``: the static site any web server can host (docs/publish.md).
+
+Layout of ``--out`` (paths mirror the server's, so a disclosure's files sit where its IRI would be served)::
+
+    index.html  sitemap.xml  catalog.ttl  catalog.jsonld  void.ttl  .well-known/void
+    context/v1.jsonld                      the JSON-LD context, at the path of its IRI
+    id/disclosure/<unit>/<year>/<kind>.{jsonld,ttl,nq,html}
+    dump/budgetlod-0001.nq.gz …            the whole store, in parts under the size limit
+    catalog/page-0002.{ttl,jsonld} …       only when the catalogue would exceed the limit (Hydra paging)
+    .budgetlod-publish.json                the manifest: what was written, with hashes
+
+No file exceeds ``max_file_bytes`` (50 MB by default). Re-publishing renders again only the disclosures whose
+publication graph changed (by hash); everything is rendered again when the renderer changed (version, context,
+frame, templates, base URL, licence) — the summary says which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from pyoxigraph import Store, Triple
+
+from budgetlod import __version__, resources
+from budgetlod.publish import catalog, void
+from budgetlod.publish.dump import write_dump
+from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
+from budgetlod.publish.render import HERE, Rendered, SiteLayout, distributions, environment, render, write_atomic
+from budgetlod.rdf.formats import to_bytes
+from budgetlod.serve.text import TEXT
+from budgetlod.store.embedded import current_snapshot
+
+MANIFEST = ".budgetlod-publish.json"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+SITEMAP_URLS = 50_000  # the sitemaps.org limit per file
+
+
+@dataclass
+class PublishSummary:
+    disclosures: int = 0
+    rendered: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rerender_reason: str | None = None  # why every disclosure was rendered again
+    catalogue_pages: int = 1
+    dump_parts: int = 0
+    files: list[str] = field(default_factory=list)  # the site's files (relative paths)
+
+
+def fingerprint(layout: SiteLayout) -> dict[str, str]:
+    """What the rendering depends on besides the data: a change here renders every disclosure again."""
+    templates = hashlib.sha256()
+    for folder in (HERE / "templates", HERE.parent / "serve" / "templates"):
+        for path in sorted(folder.glob("*.html")):
+            templates.update(path.name.encode() + path.read_bytes())
+    return {
+        "budgetlod": __version__,
+        "context": hashlib.sha256(resources.context_bytes()).hexdigest(),
+        "frame": hashlib.sha256(resources.frame("disclosure").read_bytes()).hexdigest(),
+        "templates": templates.hexdigest(),
+        "base_url": layout.base_url,
+        "base_iri": layout.base_iri,
+        "licence": layout.licence,
+    }
+
+
+def _changed(old: dict[str, str], new: dict[str, str]) -> str | None:
+    if not old:
+        return "first publish into this folder"
+    names = [k for k in new if old.get(k) != new[k]]
+    return ("changed: " + ", ".join(names)) if names else None
+
+
+# --- worker processes -------------------------------------------------------------------------------
+
+_STORE: Store | None = None
+
+
+def _open(snapshot: str) -> None:
+    global _STORE
+    _STORE = Store.read_only(snapshot)
+
+
+def _render_one(
+    info: catalog.DatasetInfo, layout: SiteLayout, out: Path, previous: dict[str, object] | None, cat: str
+) -> Rendered:
+    assert _STORE is not None
+    return render(_STORE, info, layout, out, previous, cat)
+
+
+# --- the site ---------------------------------------------------------------------------------------
+
+
+def publish_site(
+    store_path: Path,
+    out: Path,
+    base_url: str,
+    *,
+    base_iri: str,
+    licence: str,
+    sparql_endpoint: str | None = None,
+    jobs: int = 1,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    progress: Callable[[Rendered], None] | None = None,
+) -> PublishSummary:
+    layout = SiteLayout(base_iri, base_url if base_url.endswith("/") else base_url + "/", licence)
+    snapshot = str(current_snapshot(store_path))
+    _open(snapshot)
+    assert _STORE is not None
+    store = _STORE
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / MANIFEST
+    manifest = json.loads(manifest_path.read_text("utf-8")) if manifest_path.is_file() else {}
+    summary = PublishSummary()
+    new_print = fingerprint(layout)
+    summary.rerender_reason = _changed(manifest.get("fingerprint", {}), new_print)
+    previous: dict[str, dict[str, object]] = {} if summary.rerender_reason else manifest.get("disclosures", {})
+    infos = catalog.dataset_infos(store)
+    summary.disclosures = len(infos)
+    catalogue_url = layout.url("catalog.ttl")
+
+    rendered: dict[str, Rendered] = {}
+
+    def done(item: Rendered) -> None:
+        rendered[item.iri] = item
+        summary.unchanged += item.unchanged
+        summary.rendered += not item.unchanged
+        if progress is not None:
+            progress(item)
+
+    if jobs > 1 and len(infos) > 1:
+        with ProcessPoolExecutor(
+            jobs, mp_context=get_context("spawn"), initializer=_open, initargs=(snapshot,)
+        ) as pool:
+            futures = [
+                pool.submit(_render_one, info, layout, out, previous.get(info.iri), catalogue_url) for info in infos
+            ]
+            for future in futures:
+                done(future.result())
+    else:
+        for info in infos:
+            done(render(store, info, layout, out, previous.get(info.iri), catalogue_url))
+
+    # disclosures gone from the store: their files go too
+    for iri, entry in manifest.get("disclosures", {}).items():
+        if iri not in rendered:
+            summary.removed += 1
+            for f in entry.get("files", {}).values():
+                (out / f["path"]).unlink(missing_ok=True)
+
+    write_atomic(out / "context" / CONTEXT_IRI.rsplit("/", 1)[-1], resources.context_bytes())
+    parts = write_dump(store, out / "dump", max_bytes=max_file_bytes)
+    summary.dump_parts = len(parts)
+    dump_urls = [layout.url(f"dump/{p.path.name}") for p in parts]
+    summary.catalogue_pages = _write_catalogue(out, layout, infos, rendered, sparql_endpoint, max_file_bytes)
+    void_doc = to_bytes(
+        void.void_triples(store, base_url=layout.base_url, sparql_endpoint=sparql_endpoint, data_dumps=dump_urls),
+        "ttl",
+    )
+    write_atomic(out / "void.ttl", void_doc)
+    write_atomic(out / ".well-known" / "void", void_doc)
+    html_pages = [rendered[i.iri].files["html"].path for i in infos]
+    _write_sitemaps(out, layout, ["index.html", *html_pages])
+    _write_index(out, infos, rendered, [f"dump/{p.path.name}" for p in parts])
+
+    manifest = {
+        "fingerprint": new_print,
+        "disclosures": {iri: r.as_json() for iri, r in sorted(rendered.items())},
+    }
+    write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    summary.files = sorted(
+        str(p.relative_to(out)).replace(os.sep, "/") for p in out.rglob("*") if p.is_file() and p.name != MANIFEST
+    )
+    return summary
+
+
+def _write_catalogue(
+    out: Path,
+    layout: SiteLayout,
+    infos: Sequence[catalog.DatasetInfo],
+    rendered: dict[str, Rendered],
+    sparql_endpoint: str | None,
+    max_file_bytes: int,
+) -> int:
+    """``catalog.ttl`` / ``.jsonld``; split into Hydra pages when one file would exceed the limit."""
+
+    def triples(page: catalog.CataloguePage | None) -> list[Triple]:
+        return catalog.catalogue_triples(
+            infos,
+            base_url=layout.base_url,
+            landing_page=lambda iri: layout.url(layout.relpath(iri, ".html")),
+            distributions=lambda info: distributions(layout, rendered[info.iri]),
+            sparql_endpoint=sparql_endpoint,
+            page=page,
+        )
+
+    count = 1
+    while True:
+        names = ["catalog"] + [f"catalog/page-{n:04d}" for n in range(2, count + 1)]
+        urls = [layout.url(name + ".ttl") for name in names]
+        docs = []
+        for number in range(1, count + 1):
+            graph = triples(catalog.CataloguePage(number, urls) if count > 1 else None)
+            docs.append((to_bytes(graph, "ttl"), dumps(compact_document(graph))))
+        if all(len(ttl) <= max_file_bytes and len(js) <= max_file_bytes for ttl, js in docs) or count >= len(infos):
+            break
+        count = min(len(infos), count * 2)
+    for name, (ttl, js) in zip(names, docs, strict=True):
+        write_atomic(out / (name + ".ttl"), ttl)
+        write_atomic(out / (name + ".jsonld"), js)
+    for stale in (out / "catalog").glob("page-*") if (out / "catalog").is_dir() else []:
+        if stale.with_suffix("").name not in {n.rsplit("/", 1)[-1] for n in names}:
+            stale.unlink()
+    return count
+
+
+def _write_sitemaps(out: Path, layout: SiteLayout, pages: list[str]) -> None:
+    chunks = [pages[i : i + SITEMAP_URLS] for i in range(0, len(pages), SITEMAP_URLS)]
+
+    def urlset(chunk: list[str]) -> bytes:
+        body = "".join(f"<url><loc>{escape(layout.url(p))}</loc></url>\n" for p in chunk)
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n"
+        ).encode()
+
+    if len(chunks) == 1:
+        write_atomic(out / "sitemap.xml", urlset(chunks[0]))
+        return
+    names = [f"sitemap-{n:04d}.xml" for n in range(1, len(chunks) + 1)]
+    for name, chunk in zip(names, chunks, strict=True):
+        write_atomic(out / name, urlset(chunk))
+    body = "".join(f"<sitemap><loc>{escape(layout.url(n))}</loc></sitemap>\n" for n in names)
+    index = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</sitemapindex>\n"
+    )
+    write_atomic(out / "sitemap.xml", index.encode())
+
+
+def _write_index(
+    out: Path, infos: Sequence[catalog.DatasetInfo], rendered: dict[str, Rendered], dumps: list[str]
+) -> None:
+    rows = [
+        {
+            "title": info.title_zh,
+            "year": info.year,
+            "kind": info.kind,
+            **{key: f.path for key, f in rendered[info.iri].files.items()},
+        }
+        for info in infos
+    ]
+    html = (
+        environment()
+        .get_template("site_index.html")
+        .render(t=TEXT["zh"], lang="zh", version=__version__, root="", count=len(infos), rows=rows, dumps=dumps)
+    )
+    write_atomic(out / "index.html", html.encode())

@@ -1,0 +1,143 @@
+"""What portals and harvesters fetch from the server: the JSON-LD context, the DCAT-AP catalogue, VoID.
+
+* ``GET /context/v1.jsonld`` — the context at the path of its IRI (``https://w3id.org/budgetlod/context/v1.jsonld``),
+  with an ETag and ``Cache-Control: public, max-age=31536000, immutable`` (a versioned context never changes: a
+  new version gets a new IRI), ``304`` on ``If-None-Match``.
+* ``GET /catalog`` — the DCAT-AP 3 catalogue of the store's disclosures (Turtle, JSON-LD or N-Triples by suffix or
+  Accept); distributions point at the server's representations of each disclosure (without byte sizes and
+  checksums: those are known for the files of a published site, ``budgetlod publish``).
+* ``GET /.well-known/void`` — the VoID description (RFC 5785 location from the VoID guide): statistics, the SPARQL
+  endpoint, one subset per disclosure.
+
+Catalogue and VoID are computed once per store snapshot and base URL, then served from memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse, Response
+from pyoxigraph import Triple
+
+from budgetlod import resources
+from budgetlod.publish import catalog, void
+from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
+from budgetlod.rdf.formats import to_bytes
+from budgetlod.serve.app import get_config, get_reader
+from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.conneg import JSONLD, RDF_REPRESENTATIONS, Representation, negotiate, split_suffix
+from budgetlod.serve.describe import Site
+from budgetlod.serve.snapshot import SnapshotReader
+from budgetlod.settings import setting
+from budgetlod.store.embedded import StoreError
+
+router = APIRouter(tags=["publishing"])
+CONTEXT_FILE = CONTEXT_IRI.rsplit("/", 1)[-1]
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def base_url(request: Request, config: ServerConfig) -> str:
+    """The server's public URL, ending with '/' (setting public_base_url, else the request's)."""
+    base = config.public_base_url or str(request.base_url)
+    return base if base.endswith("/") else base + "/"
+
+
+@router.get("/context/{name}", summary="The JSON-LD context (versioned)")
+def context(name: str, request: Request) -> Response:
+    if name != CONTEXT_FILE:
+        return PlainTextResponse(f"404 not found: no context {name}; the current one is /context/{CONTEXT_FILE}\n", 404)
+    body = resources.context_bytes()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
+    if etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=JSONLD.media_type, headers=headers)
+
+
+class _Cache:
+    """Documents computed once per (snapshot, base URL, kind)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[tuple[str, str, str], list[Triple]] = {}
+
+    def get(self, key: tuple[str, str, str], make: Callable[[], list[Triple]]) -> list[Triple]:
+        with self._lock:
+            if key not in self._items:
+                self._items = {k: v for k, v in self._items.items() if k[0] == key[0]}  # drop old snapshots
+                self._items[key] = make()
+            return self._items[key]
+
+
+CACHE = _Cache()
+
+
+def _answer(request: Request, path: str, triples: list[Triple]) -> Response:
+    _, chosen = split_suffix(path)
+    rep: Representation | None = chosen if chosen in RDF_REPRESENTATIONS else None
+    rep = rep or negotiate(request.headers.get("accept"), RDF_REPRESENTATIONS)
+    if rep is None:
+        available = ", ".join(r.media_type for r in RDF_REPRESENTATIONS)
+        return PlainTextResponse(f"not acceptable; available: {available}\n", 406, headers={"Vary": "Accept"})
+    body = dumps(compact_document(triples)) if rep is JSONLD else to_bytes(triples, rep.key)
+    return Response(body, media_type=rep.content_type, headers={"Vary": "Accept"})
+
+
+@router.get("/catalog", summary="The DCAT-AP catalogue")
+@router.get("/catalog.{suffix}", include_in_schema=False)
+def catalogue(
+    request: Request,
+    suffix: str = "",
+    config: ServerConfig = Depends(get_config),  # noqa: B008
+    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+) -> Response:
+    try:
+        store = reader.store()
+    except StoreError as exc:
+        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
+    base = base_url(request, config)
+    site = Site(config.base_iri)
+
+    def page_of(iri: str) -> str:
+        return base.rstrip("/") + (site.path_of(iri) or "")
+
+    def make() -> list[Triple]:
+        return catalog.catalogue_triples(
+            catalog.dataset_infos(store),
+            base_url=base,
+            landing_page=lambda iri: page_of(iri) + ".html",
+            distributions=lambda info: [
+                catalog.DistributionFile("jsonld", page_of(info.iri) + ".jsonld", "application/ld+json"),
+                catalog.DistributionFile("ttl", page_of(info.iri) + ".ttl", "text/turtle"),
+            ],
+            sparql_endpoint=base + "sparql",
+            page=None,
+        )
+
+    triples = CACHE.get((reader.snapshot or "", base, "catalog"), make)
+    return _answer(request, request.url.path, triples)
+
+
+@router.get("/.well-known/void", summary="The VoID description")
+@router.get("/void", include_in_schema=False)
+def void_description(
+    request: Request,
+    config: ServerConfig = Depends(get_config),  # noqa: B008
+    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+) -> Response:
+    try:
+        store = reader.store()
+    except StoreError as exc:
+        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
+    base = base_url(request, config)
+
+    def make() -> list[Triple]:
+        return void.void_triples(
+            store, base_url=base, sparql_endpoint=base + "sparql", data_dumps=str(setting("data_dumps")).split()
+        )
+
+    triples = CACHE.get((reader.snapshot or "", base, "void"), make)
+    return _answer(request, request.url.path, triples)
