@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
-from pyoxigraph import Triple
+from pyoxigraph import Store, Triple
 
 from budgetlod import resources
 from budgetlod.publish import catalog, void
@@ -58,13 +58,13 @@ def context(name: str, request: Request) -> Response:
 
 
 class _Cache:
-    """Documents computed once per (snapshot, base URL, kind)."""
+    """Documents computed once per (snapshot, base URL, document, format), the triples once per document."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: dict[tuple[str, str, str], list[Triple]] = {}
+        self._lock = threading.RLock()  # re-entrant: a format's bytes are made from the cached triples
+        self._items: dict[tuple[str, ...], object] = {}
 
-    def get(self, key: tuple[str, str, str], make: Callable[[], list[Triple]]) -> list[Triple]:
+    def get(self, key: tuple[str, ...], make: Callable[[], object]) -> object:
         with self._lock:
             if key not in self._items:
                 self._items = {k: v for k, v in self._items.items() if k[0] == key[0]}  # drop old snapshots
@@ -73,17 +73,56 @@ class _Cache:
 
 
 CACHE = _Cache()
+Maker = Callable[[Store, str, ServerConfig], list[Triple]]
 
 
-def _answer(request: Request, path: str, triples: list[Triple]) -> Response:
-    _, chosen = split_suffix(path)
+def _document(request: Request, config: ServerConfig, reader: SnapshotReader, name: str, make: Maker) -> Response:
+    """One of the publishing documents, in the representation asked for, from the cache."""
+    _, chosen = split_suffix(request.url.path)
     rep: Representation | None = chosen if chosen in RDF_REPRESENTATIONS else None
     rep = rep or negotiate(request.headers.get("accept"), RDF_REPRESENTATIONS)
     if rep is None:
         available = ", ".join(r.media_type for r in RDF_REPRESENTATIONS)
         return PlainTextResponse(f"not acceptable; available: {available}\n", 406, headers={"Vary": "Accept"})
-    body = dumps(compact_document(triples)) if rep is JSONLD else to_bytes(triples, rep.key)
-    return Response(body, media_type=rep.content_type, headers={"Vary": "Accept"})
+    try:
+        store = reader.store()
+    except StoreError as exc:
+        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
+    base = base_url(request, config)
+    key = (reader.snapshot or "", base, name)
+
+    def triples() -> list[Triple]:
+        return CACHE.get(key, lambda: make(store, base, config))  # type: ignore[return-value]
+
+    def body() -> bytes:
+        return dumps(compact_document(triples())) if rep is JSONLD else to_bytes(triples(), rep.key)
+
+    data = CACHE.get((*key, rep.key), body)
+    assert isinstance(data, bytes)
+    return Response(data, media_type=rep.content_type, headers={"Vary": "Accept"})
+
+
+def _catalogue(store: Store, base: str, config: ServerConfig) -> list[Triple]:
+    site = Site(config.base_iri)
+
+    def page_of(iri: str) -> str:
+        return base.rstrip("/") + (site.path_of(iri) or "")
+
+    return catalog.catalogue_triples(
+        catalog.dataset_infos(store),
+        base_url=base,
+        landing_page=lambda iri: page_of(iri) + ".html",
+        distributions=lambda info: [
+            catalog.DistributionFile("jsonld", page_of(info.iri) + ".jsonld", "application/ld+json"),
+            catalog.DistributionFile("ttl", page_of(info.iri) + ".ttl", "text/turtle"),
+        ],
+        sparql_endpoint=base + "sparql",
+    )
+
+
+def _void(store: Store, base: str, config: ServerConfig) -> list[Triple]:
+    dumps_ = str(setting("data_dumps")).split()
+    return void.void_triples(store, base_url=base, sparql_endpoint=base + "sparql", data_dumps=dumps_)
 
 
 @router.get("/catalog", summary="The DCAT-AP catalogue")
@@ -94,31 +133,7 @@ def catalogue(
     config: ServerConfig = Depends(get_config),  # noqa: B008
     reader: SnapshotReader = Depends(get_reader),  # noqa: B008
 ) -> Response:
-    try:
-        store = reader.store()
-    except StoreError as exc:
-        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
-    base = base_url(request, config)
-    site = Site(config.base_iri)
-
-    def page_of(iri: str) -> str:
-        return base.rstrip("/") + (site.path_of(iri) or "")
-
-    def make() -> list[Triple]:
-        return catalog.catalogue_triples(
-            catalog.dataset_infos(store),
-            base_url=base,
-            landing_page=lambda iri: page_of(iri) + ".html",
-            distributions=lambda info: [
-                catalog.DistributionFile("jsonld", page_of(info.iri) + ".jsonld", "application/ld+json"),
-                catalog.DistributionFile("ttl", page_of(info.iri) + ".ttl", "text/turtle"),
-            ],
-            sparql_endpoint=base + "sparql",
-            page=None,
-        )
-
-    triples = CACHE.get((reader.snapshot or "", base, "catalog"), make)
-    return _answer(request, request.url.path, triples)
+    return _document(request, config, reader, "catalog", _catalogue)
 
 
 @router.get("/.well-known/void", summary="The VoID description")
@@ -128,16 +143,4 @@ def void_description(
     config: ServerConfig = Depends(get_config),  # noqa: B008
     reader: SnapshotReader = Depends(get_reader),  # noqa: B008
 ) -> Response:
-    try:
-        store = reader.store()
-    except StoreError as exc:
-        return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
-    base = base_url(request, config)
-
-    def make() -> list[Triple]:
-        return void.void_triples(
-            store, base_url=base, sparql_endpoint=base + "sparql", data_dumps=str(setting("data_dumps")).split()
-        )
-
-    triples = CACHE.get((reader.snapshot or "", base, "void"), make)
-    return _answer(request, request.url.path, triples)
+    return _document(request, config, reader, "void", _void)
