@@ -359,6 +359,41 @@ def publish(
     )
 
 
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@click.option("--endpoint", help="A SPARQL endpoint URL to query instead of the store.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
+def query(
+    name: str | None,
+    store_path: Path | None,
+    endpoint: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    list_queries: bool,
+) -> None:
+    """Run a named query of queries/ (or a .rq file) with typed parameters (docs/queries.md)."""
+    from budgetlod.query.command import CommandError, all_queries, listing, run
+
+    try:
+        if list_queries:
+            click.echo(listing(all_queries()), nl=False)
+            return
+        if not name:
+            raise CommandError("name a query (budgetlod query --list shows them) or a .rq file")
+        text, rows = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt)
+    except CommandError as exc:
+        click.echo(f"[ERROR] {exc}", err=True)
+        sys.exit(EXIT_CANNOT_RUN)
+    click.echo(text, nl=False)
+    if fmt == "table":
+        click.echo(f"({rows} rows)", err=True)
+
+
 def _published(rendered: Rendered) -> None:
     click.echo(f"[INFO] {'kept' if rendered.unchanged else 'wrote'} {rendered.iri}", err=True)
 

@@ -2,7 +2,8 @@
 
 Routers: :mod:`budgetlod.serve.sparql` (the SPARQL 1.1 protocol at ``/sparql``),
 :mod:`budgetlod.serve.pages` (Linked Data: every minted IRI dereferences),
-:mod:`budgetlod.serve.publishing` (JSON-LD context, DCAT-AP catalogue, VoID), and the health check here.
+:mod:`budgetlod.serve.queries` (the named queries), :mod:`budgetlod.serve.publishing` (JSON-LD context,
+DCAT-AP catalogue, VoID), and the health check here.
 """
 
 from __future__ import annotations
@@ -83,10 +84,11 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Result-Truncated", "X-Row-Limit"],
         )
-    from budgetlod.serve import pages, publishing, sparql
+    from budgetlod.serve import pages, publishing, queries, sparql
 
     app.include_router(health)
     app.include_router(sparql.router)
+    app.include_router(queries.router)
     app.include_router(publishing.router)
     app.include_router(pages.router)
     return app

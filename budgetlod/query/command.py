@@ -1,0 +1,76 @@
+"""``budgetlod query``: run a named query (or a ``.rq`` file) with typed parameters, print the answer.
+
+``budgetlod query NAME|FILE.rq [--store PATH | --endpoint URL] [--param k=v …] [--format table|csv|json]``
+and ``budgetlod query --list``. Errors (unknown query, bad parameter, no store, a failing endpoint) are one
+``[ERROR] …`` line on stderr and exit status 2; the row count goes to stderr, the answer to stdout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from budgetlod.query.output import params_json, width, write
+from budgetlod.query.params import ParamError, bind, parse_assignments
+from budgetlod.query.run import QueryRunError, open_store, run_endpoint, run_store
+from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, load_query, named_queries
+
+
+class CommandError(Exception):
+    """What to print after ``[ERROR]`` (exit status 2)."""
+
+
+def listing(queries: Sequence[NamedQuery]) -> str:
+    """Every named query: name, title, parameters with type and default, example call."""
+    lines: list[str] = []
+    size = max((width(q.name) for q in queries), default=0)
+    for query in queries:
+        lines.append(f"{query.name.ljust(size)}  {query.summary}")
+        for param in query.params:
+            default = f" = {param.default}" if param.default is not None else " (optional)"
+            choices = f" {{{', '.join(param.enum)}}}" if param.enum else ""
+            lines.append(f"{'':{size}}    --param {param.name}=…  {param.type}{choices}{default}")
+        if query.example:
+            lines.append(f"{'':{size}}    e.g. {query.example}")
+    return "\n".join(lines) + "\n"
+
+
+def run(
+    reference: str,
+    *,
+    store: Path | None,
+    endpoint: str | None,
+    assignments: Sequence[str],
+    fmt: str,
+    timeout: float = 60.0,
+) -> tuple[str, int]:
+    """The answer as text and its row count (``CommandError`` when it cannot be given)."""
+    if store is not None and endpoint is not None:
+        raise CommandError("give --store or --endpoint, not both")
+    try:
+        query = load_query(reference)
+        terms = bind(query, parse_assignments(tuple(assignments)))
+    except (QueryNotFound, HeaderError, ParamError) as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        if endpoint is not None:
+            result = run_endpoint(endpoint, query.text, terms, timeout=timeout)
+        else:
+            result = run_store(open_store(store or default_store()), query.text, terms)
+    except QueryRunError as exc:
+        raise CommandError(f"{query.name}: {exc}") from None
+    extra = {"query": query.name, "params": params_json(terms)}
+    return write(result, fmt, extra), len(result.rows)
+
+
+def default_store() -> Path:
+    from budgetlod.settings import setting
+
+    return Path(str(setting("store_path")))
+
+
+def all_queries() -> list[NamedQuery]:
+    try:
+        return named_queries()
+    except HeaderError as exc:
+        raise CommandError(str(exc)) from None

@@ -1,0 +1,348 @@
+"""The named queries over HTTP: ``/queries`` (the list with their documentation) and ``/queries/{name}``.
+
+* ``GET /queries`` — every query of ``queries/`` with its title, description, typed parameters, example
+  and URL: HTML for browsers, JSON for programs (``Accept`` or ``?format=html|json``).
+* ``GET /queries/{name}?param=value…`` — the query run with its parameters bound (the defaults for those not
+  given; an empty value: unbound) as typed terms in a VALUES block (:mod:`budgetlod.query.params`), through
+  the same worker pool as ``/sparql`` (timeout, row limit, ``X-Result-Truncated``). Answers: simple JSON
+  (``application/json``, ``?format=json``: columns, rows with exact numbers, the parameters used), SPARQL
+  results JSON (``application/sparql-results+json``, ``?format=srj``), CSV (``text/csv``, ``?format=csv``)
+  or HTML (the parameters as a form, a bar chart as inline SVG where the query declares one, the result
+  table). No ``Accept`` (or ``*/*``): simple JSON.
+* A parameter the query does not declare, or a value not of its type: 400 with a message naming it.
+  Unknown query: 404. Timeout or store unavailable: 503. ``?lang=zh|en`` (else ``Accept-Language``)
+  chooses the language of the HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from pyoxigraph import NamedNode
+from starlette.concurrency import run_in_threadpool
+
+from budgetlod import __version__
+from budgetlod.query import output
+from budgetlod.query.params import ParamError, Term, bind, with_values
+from budgetlod.query.run import QueryRunError, Result, result_from_json
+from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
+from budgetlod.serve import results
+from budgetlod.serve.chart import MAX_CATEGORIES, Series, bar_chart
+from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.conneg import language
+from budgetlod.serve.text import TEXT
+from budgetlod.serve.workers import (
+    QueryError,
+    QueryOptions,
+    QueryPool,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreUnavailable,
+)
+
+router = APIRouter(tags=["named queries"])
+
+TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+SIMPLE_JSON = results.Format("json", "application/json", "json")
+SRJ = results.Format("srj", results.JSON.media_type, "srj", (), ("sparql-json",))
+RUN_FORMATS = (SIMPLE_JSON, SRJ, results.CSV, results.HTML)
+LIST_FORMATS = (SIMPLE_JSON, results.HTML)
+RESERVED = {"format", "lang"}  # query-string keys that are not parameters
+
+WORDS: dict[str, dict[str, str]] = {
+    "zh": {
+        "queries": "命名查询",
+        "intro": "每个查询都有文档、带类型的参数与默认值；参数由查询引擎绑定，不拼接进查询文本。"
+        "同一查询可用命令行 budgetlod query 运行，或以 JSON、CSV 取得。",
+        "params": "参数",
+        "name": "名称",
+        "type": "类型",
+        "default": "默认值",
+        "none": "（不填：全部）",
+        "description": "说明",
+        "example": "命令行示例",
+        "run": "运行",
+        "formats": "其他格式",
+        "rows": "行",
+        "truncated": "结果超过行数上限，只显示前 {n} 行。",
+        "chart_note": "图中只画前 {n} 行。",
+        "no_rows": "没有结果。",
+        "sparql": "查询文本（SPARQL）",
+        "all": "全部查询",
+    },
+    "en": {
+        "queries": "Named queries",
+        "intro": "Each query is documented, with typed parameters and defaults; the engine binds the parameters, "
+        "they are never pasted into the query text. Run the same query with budgetlod query on the command "
+        "line, or get it as JSON or CSV.",
+        "params": "Parameters",
+        "name": "Name",
+        "type": "Type",
+        "default": "Default",
+        "none": "(empty: all)",
+        "description": "Description",
+        "example": "Command line",
+        "run": "Run",
+        "formats": "Other formats",
+        "rows": "rows",
+        "truncated": "More rows than the row limit: only the first {n} are shown.",
+        "chart_note": "The chart shows the first {n} rows only.",
+        "no_rows": "No results.",
+        "sparql": "The query (SPARQL)",
+        "all": "All queries",
+    },
+}
+
+
+def _config(request: Request) -> ServerConfig:
+    config: ServerConfig = request.app.state.config
+    return config
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
+    return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
+
+
+def _format(request: Request, offered: tuple[results.Format, ...]) -> results.Format | None:
+    requested = request.query_params.getlist("format")
+    return results.negotiate(request.headers.get("accept"), offered, requested)
+
+
+def _not_acceptable(offered: tuple[results.Format, ...]) -> PlainTextResponse:
+    names = ", ".join(f"{f.name} ({f.media_type})" for f in offered)
+    return _error(406, f"Available formats: {names}.", {"Vary": "Accept"})
+
+
+def _lang(request: Request) -> str:
+    return language(request.query_params.get("lang"), request.headers.get("accept-language"))[0]
+
+
+def _home(config: ServerConfig) -> str:
+    from budgetlod.serve.describe import Site
+
+    return Site(config.base_iri).data_prefix
+
+
+def _context(request: Request, lang: str, alternates: list[tuple[str, str, str]]) -> dict[str, Any]:
+    path = request.url.path
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return {
+        "t": TEXT[lang],
+        "w": WORDS[lang],
+        "lang": lang,
+        "version": __version__,
+        "query": f"?lang={lang}" if "lang" in request.query_params else "",
+        "alternates": alternates,
+        "languages": [
+            (code, TEXT[code]["language_name"], f"{path}?{urlencode([*kept, ('lang', code)])}") for code in TEXT
+        ],
+        "home": _home(_config(request)),
+    }
+
+
+def describe(query: NamedQuery) -> dict[str, Any]:
+    """A query's documentation as JSON."""
+    defaults = query.defaults()
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "title": {"zh": query.title_zh, "en": query.title_en},
+        "description": query.description,
+        "params": [p.as_dict() for p in query.params],
+        "example": query.example,
+        "tags": list(query.tags),
+        "chart": query.chart is not None,
+        "url": f"/queries/{query.name}" + (f"?{urlencode(defaults)}" if defaults else ""),
+    }
+
+
+@router.get("/queries", response_model=None)
+def list_queries(request: Request) -> Response:
+    """Every named query with its documentation (HTML or JSON)."""
+    fmt = _format(request, LIST_FORMATS)
+    if fmt is None:
+        return _not_acceptable(LIST_FORMATS)
+    try:
+        queries = named_queries()
+    except HeaderError as exc:
+        return _error(500, f"A query header is broken: {exc}")
+    if fmt is SIMPLE_JSON:
+        return JSONResponse([describe(q) for q in queries], headers={"Vary": "Accept"})
+    lang = _lang(request)
+    context = _context(request, lang, [("json", "/queries?format=json", SIMPLE_JSON.media_type)])
+    context["queries"] = [describe(q) for q in queries]
+    html = TEMPLATES.get_template("queries.html").render(context)
+    return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
+
+
+@router.get("/queries/{name}", response_model=None)
+async def run_query(request: Request, name: str) -> Response:
+    """Run a named query with the parameters of the query string (JSON, SPARQL JSON, CSV or HTML)."""
+    try:
+        query = named_query(name)
+    except QueryNotFound as exc:
+        return _error(404, f"{exc}; the list is at /queries")
+    except HeaderError as exc:
+        return _error(500, f"The query's header is broken: {exc}")
+    given: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        if key in given:
+            return _error(400, f"parameter {key} is given twice")
+        given[key] = value
+    try:
+        terms = bind(query, given)
+    except ParamError as exc:
+        return _error(400, str(exc))
+    fmt = _format(request, RUN_FORMATS)
+    if fmt is None:
+        return _not_acceptable(RUN_FORMATS)
+    config = _config(request)
+    options = QueryOptions(formats={results.SELECT: results.JSON.name}, row_limit=config.row_limit)
+    pool: QueryPool = request.app.state.pool
+    try:
+        # the parameters as typed terms in a VALUES block (budgetlod.query.params), run like /sparql's queries
+        outcome = await run_in_threadpool(pool.run, with_values(query.text, terms), options)
+    except QueryTimeout as exc:
+        return _error(503, f"Query stopped: {exc}.", {"Retry-After": "1"})
+    except StoreUnavailable as exc:
+        return _error(503, f"The store is not available: {exc}")
+    except (QuerySyntaxError, QueryError) as exc:
+        return _error(500, f"The query failed: {exc}")
+    headers = {
+        "X-Result-Truncated": "true" if outcome.truncated else "false",
+        "X-Row-Limit": str(config.row_limit),
+        "Vary": "Accept",
+    }
+    if fmt is SRJ:
+        return Response(outcome.body, media_type=SRJ.content_type, headers=headers)
+    try:
+        result = result_from_json(json.loads(outcome.body), outcome.truncated)
+    except (ValueError, QueryRunError) as exc:
+        return _error(500, f"The query failed: {exc}")
+    if fmt is results.CSV:
+        return Response(output.csv(result), media_type=results.CSV.content_type, headers=headers)
+    if fmt is SIMPLE_JSON:
+        body = output.simple_json(result, {"query": query.name, "params": output.params_json(terms)})
+        return Response(body, media_type=SIMPLE_JSON.content_type, headers=headers)
+    lang = _lang(request)
+    headers["Vary"] = "Accept, Accept-Language"
+    headers["Content-Language"] = lang
+    html = render_page(request, query, given, terms, result, lang)
+    return HTMLResponse(html, headers=headers)
+
+
+# --- the HTML page of one query ----------------------------------------------------------------------
+
+
+def _number(cell: Any) -> Decimal | None:
+    if not output.is_number(cell):
+        return None
+    try:
+        return Decimal(cell.value)
+    except InvalidOperation:
+        return None
+
+
+def chart_svg(query: NamedQuery, result: Result, lang: str, terms: dict[str, Term]) -> tuple[Markup | None, bool]:
+    """The query's bar chart of the result (None when it declares none or nothing is numeric), and whether
+    rows were left out of it."""
+    chart = query.chart
+    if chart is None or not result.rows or not all(c in result.variables for c in chart.values):
+        return None, False
+    columns = [[_number(c) for c in result.column(name)] for name in chart.values]
+    if not any(v is not None for column in columns for v in column):
+        return None, False
+    names: list[str] = []
+    for index, name in enumerate(chart.values):
+        legend = chart.legend[index] if chart.legend else None
+        cell = result.column(legend)[0] if legend and legend in result.variables else None
+        names.append(output.display(cell) if cell is not None else name)
+    title = query.title_zh if lang == "zh" else query.title_en
+    bound = ", ".join(f"{k}={output.display(v)}" for k, v in terms.items())
+    if bound:
+        title += f" ({bound})"
+    labels = output.labels(result, chart.label)
+    description = "; ".join(
+        f"{label}: " + ", ".join("—" if col[i] is None else str(col[i]) for col in columns)
+        for i, label in enumerate(labels[:MAX_CATEGORIES])
+    )
+    svg = bar_chart(
+        title,
+        labels,
+        [Series(n, col) for n, col in zip(names, columns, strict=True)],
+        unit=chart.unit,
+        description=description,
+        ident=f"chart-{query.name}",
+    )
+    return Markup(svg), len(result.rows) > MAX_CATEGORIES  # the SVG escapes its own text
+
+
+def _cells(result: Result, href: Callable[[str], str]) -> list[list[dict[str, Any]]]:
+    """The result table's cells: text, whether a number, and a link for IRIs (their Linked Data page)."""
+    rows: list[list[dict[str, Any]]] = []
+    for row in result.rows:
+        cells = []
+        for cell in row:
+            entry: dict[str, Any] = {"text": output.display(cell), "number": output.is_number(cell)}
+            if isinstance(cell, NamedNode):
+                entry["href"] = href(cell.value)
+                entry["title"] = cell.value
+            cells.append(entry)
+        rows.append(cells)
+    return rows
+
+
+def render_page(
+    request: Request, query: NamedQuery, given: dict[str, str], terms: dict[str, Term], result: Result, lang: str
+) -> str:
+    from budgetlod.serve.describe import Site
+
+    site = Site(_config(request).base_iri)
+    current = [(k, v) for k, v in given.items()]
+    link = f"/queries/{query.name}?"
+    alternates = [
+        ("json", link + urlencode([*current, ("format", "json")]), SIMPLE_JSON.media_type),
+        ("srj", link + urlencode([*current, ("format", "srj")]), SRJ.media_type),
+        ("csv", link + urlencode([*current, ("format", "csv")]), results.CSV.media_type),
+    ]
+    context = _context(request, lang, alternates)
+    svg, chart_cut = chart_svg(query, result, lang, terms)
+    fields = []
+    for param in query.params:
+        value = given.get(param.name)
+        if value is None:
+            value = param.default or ""
+        fields.append({**param.as_dict(), "value": value})
+    context.update(
+        {
+            "q": describe(query),
+            "title": query.title_zh if lang == "zh" else query.title_en,
+            "fields": fields,
+            "chart": svg,
+            "chart_cut": chart_cut,
+            "max_categories": MAX_CATEGORIES,
+            "columns": result.variables,
+            "rows": _cells(result, site.href),
+            "count": len(result.rows),
+            "truncated": result.truncated,
+            "row_limit": _config(request).row_limit,
+            "text": query.text,
+        }
+    )
+    return TEMPLATES.get_template("queries-run.html").render(context)
