@@ -1,0 +1,82 @@
+"""What ingest and the readers need of a store, whichever it is: the embedded Oxigraph store
+(:mod:`budgetlod.store.embedded`) or a remote SPARQL 1.1 store (:mod:`budgetlod.store.remote`).
+
+* :class:`GraphWriter` — replace one named graph (replace semantics: after the call the graph holds
+  exactly the quads given, never a mix of old and new), list the graphs, load the ontology and code
+  lists. :class:`budgetlod.store.embedded.Writer` and :class:`budgetlod.store.remote.RemoteStore`
+  satisfy it.
+* :class:`GraphReader` — run a SPARQL query with pyoxigraph's keywords (``prefixes``, ``substitutions``)
+  and get pyoxigraph's result types: a ``pyoxigraph.Store`` and a ``RemoteStore`` satisfy it. A remote
+  SELECT/ASK answer is a real ``QuerySolutions``/``QueryBoolean``; a CONSTRUCT/DESCRIBE answer is a
+  list of ``Triple`` (iterating it is what consumers of ``QueryTriples`` do).
+
+:func:`rows` turns either kind of SELECT answer into the neutral form, a list of ``{variable: term}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Triple, Variable
+
+Term = NamedNode | BlankNode | Literal | Triple
+Substitutions = dict[Variable, NamedNode | BlankNode | Literal | Triple]
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | list[Triple]
+
+
+class GraphWriter(Protocol):
+    def replace_graph(self, graph: str, quads: Iterable[Quad]) -> int:
+        """Make the named graph hold exactly these quads' triples (their graph names ignored); the count sent."""
+        ...
+
+    def graph_names(self) -> set[str]:
+        """The named graphs that hold triples."""
+        ...
+
+    def load_vocabulary(self) -> None:
+        """The ontology and the code lists, each in its graph, replaced."""
+        ...
+
+
+class GraphReader(Protocol):
+    def query(
+        self,
+        query: str,
+        *,
+        prefixes: dict[str, str] | None = None,
+        substitutions: Substitutions | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; ``substitutions`` bind variables before evaluation (never pasted into the text)."""
+        ...
+
+
+def rows(answer: QueryResult) -> list[dict[str, Term]]:
+    """A SELECT answer as ``[{variable name: term}]``, unbound variables left out."""
+    if not isinstance(answer, QuerySolutions):
+        raise TypeError(f"not a SELECT answer: {type(answer).__name__}")
+    names = [v.value for v in answer.variables]
+    out: list[dict[str, Term]] = []
+    for solution in answer:
+        row: dict[str, Term] = {}
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                row[name] = term
+        out.append(row)
+    return out
+
+
+if TYPE_CHECKING:  # mypy checks that both stores satisfy the protocols; nothing runs
+    from pyoxigraph import Store
+
+    from budgetlod.store.embedded import Writer
+    from budgetlod.store.remote import RemoteStore
+
+    def _conforms(
+        writer: Writer, remote: RemoteStore, store: Store
+    ) -> tuple[GraphWriter, GraphWriter, GraphReader, GraphReader]:
+        return writer, remote, store, remote
+
+
+__all__ = ["GraphReader", "GraphWriter", "QueryResult", "Substitutions", "Term", "rows"]
