@@ -35,10 +35,10 @@ from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.publish.render import HERE, Rendered, SiteLayout, distributions, environment, render, write_atomic
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.serve.text import TEXT
-from budgetlod.store.embedded import current_snapshot
+from budgetlod.store.embedded import count_triples, current_snapshot
 
 MANIFEST = ".budgetlod-publish.json"
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 50_000_000  # 50 MB (decimal): ckanext-dcat's default cap on a harvested file
 SITEMAP_URLS = 50_000  # the sitemaps.org limit per file
 
 
@@ -51,6 +51,7 @@ class PublishSummary:
     rerender_reason: str | None = None  # why every disclosure was rendered again
     catalogue_pages: int = 1
     dump_parts: int = 0
+    site_kept: bool = False  # nothing changed: the site-wide files (dump, catalogue, VoID …) were kept
     files: list[str] = field(default_factory=list)  # the site's files (relative paths)
 
 
@@ -155,23 +156,30 @@ def publish_site(
             for f in entry.get("files", {}).values():
                 (out / f["path"]).unlink(missing_ok=True)
 
-    write_atomic(out / "context" / CONTEXT_IRI.rsplit("/", 1)[-1], resources.context_bytes())
-    parts = write_dump(store, out / "dump", max_bytes=max_file_bytes)
-    summary.dump_parts = len(parts)
-    dump_urls = [layout.url(f"dump/{p.path.name}") for p in parts]
-    summary.catalogue_pages = _write_catalogue(out, layout, infos, rendered, sparql_endpoint, max_file_bytes)
-    void_doc = to_bytes(
-        void.void_triples(store, base_url=layout.base_url, sparql_endpoint=sparql_endpoint, data_dumps=dump_urls),
-        "ttl",
-    )
-    write_atomic(out / "void.ttl", void_doc)
-    write_atomic(out / ".well-known" / "void", void_doc)
-    html_pages = [rendered[i.iri].files["html"].path for i in infos]
-    _write_sitemaps(out, layout, ["index.html", *html_pages])
-    _write_index(out, infos, rendered, [f"dump/{p.path.name}" for p in parts])
+    # the site-wide files depend on every graph of the store (the dump also holds the vocabulary graphs):
+    # rewritten unless no disclosure changed and the store's graphs and their sizes are those of last time
+    state = hashlib.sha256(json.dumps(sorted(count_triples(store).items())).encode()).hexdigest()
+    kept = manifest.get("site", {})
+    if (
+        summary.rendered == 0
+        and summary.removed == 0
+        and kept.get("state") == state
+        and all((out / name).is_file() for name in kept.get("files", ()))
+    ):
+        summary.dump_parts, summary.catalogue_pages = kept["dump_parts"], kept["catalogue_pages"]
+        summary.site_kept = True
+        site_files = list(kept["files"])
+    else:
+        site_files = _write_site_files(out, store, layout, infos, rendered, sparql_endpoint, max_file_bytes, summary)
 
     manifest = {
         "fingerprint": new_print,
+        "site": {
+            "state": state,
+            "files": site_files,
+            "dump_parts": summary.dump_parts,
+            "catalogue_pages": summary.catalogue_pages,
+        },
         "disclosures": {iri: r.as_json() for iri, r in sorted(rendered.items())},
     }
     write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
@@ -179,6 +187,50 @@ def publish_site(
         str(p.relative_to(out)).replace(os.sep, "/") for p in out.rglob("*") if p.is_file() and p.name != MANIFEST
     )
     return summary
+
+
+def _write_site_files(
+    out: Path,
+    store: Store,
+    layout: SiteLayout,
+    infos: Sequence[catalog.DatasetInfo],
+    rendered: dict[str, Rendered],
+    sparql_endpoint: str | None,
+    max_file_bytes: int,
+    summary: PublishSummary,
+) -> list[str]:
+    """The context, the dump, the catalogue, VoID, the sitemap and the index; their paths."""
+    write_atomic(out / "context" / CONTEXT_IRI.rsplit("/", 1)[-1], resources.context_bytes())
+    parts = write_dump(store, out / "dump", max_bytes=max_file_bytes)
+    summary.dump_parts = len(parts)
+    dump_names = [f"dump/{p.path.name}" for p in parts]
+    summary.catalogue_pages = _write_catalogue(out, layout, infos, rendered, sparql_endpoint, max_file_bytes)
+    void_doc = to_bytes(
+        void.void_triples(
+            store,
+            base_url=layout.base_url,
+            sparql_endpoint=sparql_endpoint,
+            data_dumps=[layout.url(name) for name in dump_names],
+        ),
+        "ttl",
+    )
+    write_atomic(out / "void.ttl", void_doc)
+    write_atomic(out / ".well-known" / "void", void_doc)
+    html_pages = [rendered[i.iri].files["html"].path for i in infos]
+    _write_sitemaps(out, layout, ["index.html", *html_pages])
+    _write_index(out, infos, rendered, dump_names)
+    pages = [f"catalog/page-{n:04d}.{ext}" for n in range(2, summary.catalogue_pages + 1) for ext in ("ttl", "jsonld")]
+    return [
+        f"context/{CONTEXT_IRI.rsplit('/', 1)[-1]}",
+        *dump_names,
+        "catalog.ttl",
+        "catalog.jsonld",
+        *pages,
+        "void.ttl",
+        ".well-known/void",
+        "sitemap.xml",
+        "index.html",
+    ]
 
 
 def _write_catalogue(
