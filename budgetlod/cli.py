@@ -249,36 +249,77 @@ def _convert(file: Path, *, validate: bool) -> Converted:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
 @click.option("--strict", is_flag=True, help="Refuse documents with SHACL Violations (they are not loaded).")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and the failures.")
-def ingest(paths: tuple[Path, ...], store_path: Path | None, strict: bool, quiet: bool) -> None:
-    """Parse, map, validate and load disclosures (files or folders) into the embedded store.
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes converting files [default: CPUs].")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Every file's outcome, TSV (or JSON if it ends in .json) [default: <store>/ingest-report.tsv].",
+)
+@click.option("--force", is_flag=True, help="Convert and load unchanged files too.")
+@click.option(
+    "--publish-every",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds between snapshots published while loading (0: only at the end).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress; only the failures and the summary.")
+@click.option("--verbose", "-v", is_flag=True, help="A line for every file.")
+def ingest(
+    paths: tuple[Path, ...],
+    store_path: Path | None,
+    strict: bool,
+    jobs: int | None,
+    report_path: Path | None,
+    force: bool,
+    publish_every: float,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Parse, map, validate and load disclosures (files or folders) into the embedded store (docs/ingest.md).
 
-    Each disclosure becomes one named graph; loading it again replaces it. Exit code 0 when every file
-    was loaded, 2 when a file could not be read (it is skipped; the rest is loaded).
+    Each disclosure becomes one named graph; a changed file replaces it, an unchanged one is skipped. Files
+    are converted in parallel; progress, and failures as they happen, go to stderr; the summary and the failed
+    files to stdout, every file's outcome to the report. Exit code 0 when every file was loaded or unchanged,
+    1 when a file was refused (--strict and Violations, or the same disclosure as another file) and none was
+    unreadable, 2 when a file could not be read as a disclosure (it is skipped; the rest is loaded) or the
+    store cannot be used, 130 when stopped by Ctrl-C (143 by SIGTERM): what was loaded stays, and running the
+    same command again does the rest.
     """
+    from budgetlod.store.ingest import default_jobs
+    from budgetlod.store.progress import Progress
+
     store = store_path or Path(str(setting("store_path")))
-
-    def report(outcome: FileOutcome) -> None:
-        if outcome.error is not None:
-            click.echo(f"[ERROR] {outcome.path}: {outcome.error}", err=True)
-        elif not quiet:
-            click.echo(
-                f"[{outcome.status.upper()}] {outcome.path}: {outcome.triples} triples, "
-                f"{outcome.violations} violations, {outcome.warnings} warnings -> <{outcome.graph}>",
-                err=True,
-            )
-
+    progress = Progress(0, quiet=quiet, verbose=verbose)
     try:
-        summary = ingest_paths(paths, store, strict=strict, progress=report)
+        summary = ingest_paths(
+            paths,
+            store,
+            strict=strict,
+            jobs=jobs or default_jobs(),
+            progress=progress,
+            report=report_path,
+            publish_every=publish_every,
+            force=force,
+            handle_signals=True,
+        )
     except StoreError as exc:
         click.echo(f"[ERROR] {exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
-    loaded = len(summary.outcomes) - len(summary.failed)
-    click.echo(
-        f"{loaded} loaded ({summary.count('ok')} clean, {summary.count('warnings')} with warnings, "
-        f"{summary.count('violations')} with violations), {len(summary.failed)} failed; store {store}"
-    )
-    sys.exit(EXIT_CANNOT_RUN if summary.failed else EXIT_OK)
+    click.echo(summary.text(store))
+    click.echo(f"report: {summary.report}")
+    failed: list[FileOutcome] = summary.failed
+    if summary.interrupted:
+        click.echo(
+            f"[WARNING] {store}: interrupted ({summary.interrupted}) with {summary.not_done} files not done; what was "
+            "loaded is kept and published: run the same command again to do the rest",
+            err=True,
+        )
+        sys.exit(130 if summary.interrupted == "SIGINT" else 143)
+    if any(o.status == "unreadable" for o in failed):
+        sys.exit(EXIT_CANNOT_RUN)
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
 @main.command()

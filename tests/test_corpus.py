@@ -15,14 +15,20 @@ from pathlib import Path
 
 import pytest
 
+from budgetlod.parse.document import CannotParse, parse_text
 from budgetlod.testing.corpus import (
+    DEFAULT_YEARS,
     ERROR_KINDS,
+    FILE_ERROR_KINDS,
     ExpectedFact,
     ExpectedRow,
     Generated,
     corpus,
+    corpus_index,
+    document_at,
     generate,
     main,
+    spread,
     write_corpus,
 )
 
@@ -437,3 +443,57 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--out", str(tmp_path), "--count", "3", "--seed", "9"]) == 0
     assert len(list(tmp_path.glob("unit-*.txt"))) == 3
     assert "wrote 3" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------
+# Corpora for bulk ingest: positions, parallel writing, broken files.
+
+
+def test_document_at_and_corpus_index_describe_write_corpus(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "c", seed=5, count=10, years=DEFAULT_YEARS)
+    index = corpus_index(5, 10, DEFAULT_YEARS)
+    assert [p.name for p in paths] == [e.file_name for e in index]
+    assert [(e.index, e.year) for e in index] == [document_at(i, DEFAULT_YEARS) for i in range(10)]
+    assert (index[5].index, index[5].year, index[5].file_name) == (1, 2023, "unit-00001-2023.txt")
+    assert index[4].unit == index[7].unit == generate(5, 1, year=2022).unit != index[3].unit
+    assert paths[6].read_bytes() == generate(5, 1, year=2024).text.encode("utf-8")
+
+
+def test_write_corpus_in_parallel_writes_the_same_bytes(tmp_path: Path) -> None:
+    one = write_corpus(tmp_path / "one", seed=6, count=240, years=DEFAULT_YEARS)
+    two = write_corpus(tmp_path / "two", seed=6, count=240, years=DEFAULT_YEARS, jobs=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(one, two, strict=True))
+    assert len({p.name.split("-")[1] for p in one}) == 60  # 60 units × 4 years
+
+
+@pytest.mark.parametrize("kind", FILE_ERROR_KINDS)
+def test_file_error_kinds_make_the_file_unreadable(kind: str) -> None:
+    bad = generate(12, 3, year=2024, errors=[kind])
+    assert [e.kind for e in bad.injected] == [kind] and bad.injected[0].description
+    assert bad.text == generate(12, 3, year=2024, errors=[kind]).text
+    with pytest.raises(CannotParse):
+        parse_text(bad.text, "bad.txt")
+
+
+def test_broken_documents_are_spread_over_the_corpus(tmp_path: Path) -> None:
+    broken = spread(100, 4, ("empty", "wrong_table_total"))
+    assert broken == {12: ("empty",), 37: ("wrong_table_total",), 62: ("empty",), 87: ("wrong_table_total",)}
+    paths = write_corpus(tmp_path, seed=7, count=100, broken=broken)
+    assert paths[12].read_text(encoding="utf-8").strip() == ""
+    unit, year = document_at(37)
+    assert paths[37].read_bytes() == generate(7, unit, year=year, errors=["wrong_table_total"]).text.encode("utf-8")
+    unit, year = document_at(36)
+    assert paths[36].read_bytes() == generate(7, unit, year=year).text.encode("utf-8")
+
+
+def test_cli_writes_units_by_years_an_index_and_broken_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    index = tmp_path / "index.tsv"
+    assert main(["--out", str(tmp_path / "c"), "--count", "8", "--seed", "9", "--broken", "2", "--index", str(index)]) == 0
+    names = sorted(p.name for p in (tmp_path / "c").glob("*.txt"))
+    assert names == [f"unit-0000{u}-{y}.txt" for u in (0, 1) for y in DEFAULT_YEARS]
+    rows = [line.split("\t") for line in index.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == ["position", "file", "unit_index", "unit", "kind", "year", "errors"]
+    assert [(r[0], r[6]) for r in rows[1:] if r[6]] == [("2", "empty"), ("6", "binary")]
+    assert (tmp_path / "c" / "unit-00000-2024.txt").read_text(encoding="utf-8").strip() == ""
+    assert "wrote 8 documents" in capsys.readouterr().out

@@ -61,7 +61,11 @@ def test_unreadable_document_is_reported_and_skipped_store_untouched(tmp_path: P
     )
     assert result.returncode == 2
     assert f"[ERROR] {bad}: not a text document (binary data near byte 0)" in result.stderr
-    assert result.stdout.strip() == f"0 loaded (0 clean, 0 with warnings, 0 with violations), 1 failed; store {store}"
+    summary, failure, report = result.stdout.strip().split("\n")
+    assert summary.startswith("0 loaded (0 clean, 0 with warnings, 0 with violations), 0 unchanged, 1 failed (1 unreadable, 0 refused)")
+    assert summary.endswith(f"; store {store}")
+    assert failure == f"unreadable\t{bad}\tnot a text document (binary data near byte 0)"
+    assert report == f"report: {store / 'ingest-report.tsv'}"
     assert count_triples(open_reader(store)) == before
     assert "Traceback" not in result.stderr
 

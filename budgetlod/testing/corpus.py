@@ -16,14 +16,25 @@ can be injected on request (:data:`ERROR_KINDS`); each is recorded in
 
 Same ``(seed, index, year, errors)`` -> byte-identical text.
 
-Command line: ``python -m budgetlod.testing.corpus --out DIR --count N --seed S``.
+Corpora (:func:`write_corpus`, the command line): document ``i`` is unit ``i // len(years)`` in year
+``years[i % len(years)]`` (:func:`document_at`), so a corpus of ``count`` documents has ``count / len(years)``
+units, each disclosed for every year, and cross-year comparisons have data. Only 单位预算公开 (the budget
+phase) is generated: the 决算 template's tables differ and are not generated.
+
+Errors can also break a whole file (:data:`FILE_ERROR_KINDS`: empty, binary, not a disclosure), for bulk
+ingest's tests; ``broken`` puts errors into chosen documents of a corpus.
+
+Command line: ``python -m budgetlod.testing.corpus --out DIR --count N [--seed S] [--years 2022,2023,2024,2025]
+[--jobs J] [--broken N --broken-kinds K,…] [--index FILE]``; 10,000 documents take about a minute on two cores.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-from collections.abc import Iterator, Sequence
+import multiprocessing
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -40,7 +51,7 @@ from budgetlod.testing.corpus_doc import (
     percent,
     rate,
 )
-from budgetlod.testing.corpus_errors import ERROR_KINDS, inject
+from budgetlod.testing.corpus_errors import ERROR_KINDS, FILE_ERROR_KINDS, damage, inject
 from budgetlod.testing.corpus_model import build_year, make_unit, sub_rng
 from budgetlod.testing.corpus_tables import Figures
 from budgetlod.testing.corpus_text import Writer
@@ -48,6 +59,8 @@ from budgetlod.testing.corpus_text import Writer
 __all__ = [
     "DEFAULT_YEARS",
     "ERROR_KINDS",
+    "FILE_ERROR_KINDS",
+    "CorpusEntry",
     "ExpectedFact",
     "ExpectedRow",
     "ExpectedStaffing",
@@ -55,8 +68,11 @@ __all__ = [
     "InjectedError",
     "TableRef",
     "corpus",
+    "corpus_index",
+    "document_at",
     "generate",
     "main",
+    "spread",
     "write_corpus",
 ]
 
@@ -105,6 +121,9 @@ def _fact(fact: Fact, line: int) -> ExpectedFact:
 
 def generate(seed: int, index: int, *, year: int | None = None, errors: Sequence[str] = ()) -> Generated:
     """Disclosure ``index`` of corpus ``seed`` for ``year`` (default: drawn from :data:`DEFAULT_YEARS`)."""
+    unknown = [e for e in errors if e not in ERROR_KINDS and e not in FILE_ERROR_KINDS]
+    if unknown:
+        raise ValueError(f"unknown error kind(s) {unknown}; known: {', '.join(ERROR_KINDS + FILE_ERROR_KINDS)}")
     unit = make_unit(seed, index)
     year = default_year(seed, index) if year is None else year
     figures = Figures(build_year(unit, year))
@@ -112,12 +131,17 @@ def generate(seed: int, index: int, *, year: int | None = None, errors: Sequence
     doc = Doc()
     writer = Writer(doc, unit, figures, previous, sub_rng(unit.key, 11, year))
     writer.write()
-    records = inject(doc, list(errors), sub_rng(unit.key, 12, year))
+    records = inject(doc, [e for e in errors if e in ERROR_KINDS], sub_rng(unit.key, 12, year))
     numbers = {id(line): i for i, line in enumerate(doc.lines, 1)}
     narrative = [_fact(f, numbers[id(f.line)]) for f in doc.facts if f.line is not None and id(f.line) in numbers]
     staffing_line = numbers[id(writer.staffing_line)]
+    text = doc.render()
+    injected = [InjectedError(kind, table, numbers[id(line)], what) for kind, table, line, what in records]
+    for kind in (e for e in errors if e in FILE_ERROR_KINDS):
+        text, line, description = damage(text, kind, sub_rng(unit.key, 13, year), unit=unit.name, year=year)
+        injected.append(InjectedError(kind, None, line, description))
     return Generated(
-        text=doc.render(),
+        text=text,
         unit=unit.name,
         year=year,
         file_name=f"unit-{index:05d}-{year}.txt",
@@ -128,7 +152,7 @@ def generate(seed: int, index: int, *, year: int | None = None, errors: Sequence
         narrative=narrative,
         staffing=[ExpectedStaffing(c, n, d, staffing_line) for c, n, d in writer.staffing],
         procurement={k: dec(f.amount or 0) for k, f in writer.procurement_facts.items()},
-        injected=[InjectedError(kind, table, numbers[id(line)], text) for kind, table, line, text in records],
+        injected=injected,
     )
 
 
@@ -139,18 +163,69 @@ def corpus(seed: int, units: int, years: Sequence[int] = (2023, 2024)) -> Iterat
             yield generate(seed, index, year=year)
 
 
-def write_corpus(directory: Path, seed: int, count: int, years: Sequence[int] = (2023, 2024),
-                 errors: Sequence[str] = ()) -> list[Path]:
-    """Write ``count`` documents (units × years, in order) into ``directory``; return their paths."""
-    directory.mkdir(parents=True, exist_ok=True)
-    units = -(-count // max(1, len(years)))
-    paths: list[Path] = []
-    documents = (generate(seed, i, year=y, errors=errors) for i in range(units) for y in years)
-    for document in itertools.islice(documents, count):
+@dataclass(frozen=True)
+class CorpusEntry:
+    """Document ``position`` of a corpus: which unit (generator index), which year, which file."""
+
+    position: int
+    index: int
+    year: int
+    file_name: str
+    unit: str
+    kind: str
+
+
+def document_at(position: int, years: Sequence[int] = (2023, 2024)) -> tuple[int, int]:
+    """(unit index, year) of document ``position`` of :func:`write_corpus` with these years."""
+    unit, year = divmod(position, len(years))
+    return unit, years[year]
+
+
+def corpus_index(seed: int, count: int, years: Sequence[int] = (2023, 2024)) -> list[CorpusEntry]:
+    """What :func:`write_corpus` writes, without generating the documents (the unit names are cheap)."""
+    entries = []
+    for position in range(count):
+        index, year = document_at(position, years)
+        unit = make_unit(seed, index)
+        entries.append(CorpusEntry(position, index, year, f"unit-{index:05d}-{year}.txt", unit.name, unit.kind))
+    return entries
+
+
+def spread(count: int, broken: int, kinds: Sequence[str]) -> dict[int, tuple[str, ...]]:
+    """``broken`` positions spread evenly over ``count`` documents, each with one kind, in turn."""
+    if not broken or not kinds:
+        return {}
+    step = count / broken
+    return {int(step * i + step / 2): (kinds[i % len(kinds)],) for i in range(broken)}
+
+
+def _write_range(directory: Path, seed: int, start: int, stop: int, years: Sequence[int], errors: Sequence[str],
+                 broken: Mapping[int, Sequence[str]]) -> list[Path]:
+    paths = []
+    for position in range(start, stop):
+        index, year = document_at(position, years)
+        document = generate(seed, index, year=year, errors=tuple(errors) + tuple(broken.get(position, ())))
         path = directory / document.file_name
         path.write_bytes(document.text.encode("utf-8"))
         paths.append(path)
     return paths
+
+
+def write_corpus(directory: Path, seed: int, count: int, years: Sequence[int] = (2023, 2024),
+                 errors: Sequence[str] = (), *, broken: Mapping[int, Sequence[str]] | None = None,
+                 jobs: int = 1) -> list[Path]:
+    """Write ``count`` documents (units × years, in order: :func:`document_at`) into ``directory``; return
+    their paths. ``errors`` go into every document, ``broken[position]`` into one; ``jobs`` processes write
+    (the same bytes whatever their number)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    years, errors, broken = tuple(years), tuple(errors), dict(broken or {})
+    if jobs <= 1 or count < 200:
+        return _write_range(directory, seed, 0, count, years, errors, broken)
+    chunk = 100
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_write_range, directory, seed, start, min(count, start + chunk), years, errors, broken)
+                   for start in range(0, count, chunk)]
+        return [path for future in futures for path in future.result()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -158,13 +233,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="directory to write into")
     parser.add_argument("--count", type=int, default=10, help="number of documents")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--years", default="2023,2024", help="comma-separated years per unit")
-    parser.add_argument("--errors", default="", help=f"comma-separated error kinds: {', '.join(ERROR_KINDS)}")
+    parser.add_argument("--years", default=",".join(map(str, DEFAULT_YEARS)), help="comma-separated years per unit")
+    parser.add_argument("--errors", default="", help=f"comma-separated error kinds for every document: "
+                        f"{', '.join(ERROR_KINDS + FILE_ERROR_KINDS)}")
+    parser.add_argument("--broken", type=int, default=0, help="break this many documents, spread evenly")
+    parser.add_argument("--broken-kinds", default=",".join(FILE_ERROR_KINDS), help="their error kinds, in turn")
+    parser.add_argument("--jobs", type=int, default=1, help="processes writing")
+    parser.add_argument("--index", type=Path, help="also write a TSV: position, file, unit index, unit, kind, year, "
+                        "errors")
     args = parser.parse_args(argv)
     years = [int(y) for y in args.years.split(",") if y.strip()]
     errors = [e.strip() for e in args.errors.split(",") if e.strip()]
-    paths = write_corpus(args.out, args.seed, args.count, years, errors)
-    print(f"wrote {len(paths)} documents to {args.out}")
+    kinds = [k.strip() for k in args.broken_kinds.split(",") if k.strip()]
+    broken = spread(args.count, args.broken, kinds)
+    started = time.perf_counter()
+    paths = write_corpus(args.out, args.seed, args.count, years, errors, broken=broken, jobs=args.jobs)
+    seconds = time.perf_counter() - started
+    if args.index is not None:
+        lines = ["position\tfile\tunit_index\tunit\tkind\tyear\terrors"]
+        for e in corpus_index(args.seed, args.count, years):
+            lines.append(f"{e.position}\t{e.file_name}\t{e.index}\t{e.unit}\t{e.kind}\t{e.year}\t"
+                         + ",".join(tuple(errors) + tuple(broken.get(e.position, ()))))
+        args.index.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(paths)} documents to {args.out} in {seconds:.1f} s ({len(paths) / max(seconds, 1e-9):.0f}/s)")
     return 0
 
 

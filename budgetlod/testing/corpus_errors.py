@@ -26,6 +26,19 @@ ERROR_KINDS: tuple[str, ...] = (
     "wrong_sangong",  # the “三公” total of the narrative ≠ 表10 and the sum of its items
 )
 
+# Errors of the whole file: the document cannot be read as a disclosure at all (bulk ingest reports it as
+# unreadable). Applied to the rendered text, after the errors above.
+FILE_ERROR_KINDS: tuple[str, ...] = (
+    "empty",  # nothing but white space (P001 file is empty)
+    "binary",  # control bytes (NUL …) in a line: not a text document (P002)
+    "not_a_disclosure",  # another kind of document, a meeting notice: no title, part or table of the template (P004)
+)
+NOTICE = (
+    "关于召开{year}年第一季度安全生产工作会议的通知\n\n各科室：\n\n"
+    "定于{year}年3月15日上午10:00在三楼会议室召开安全生产工作会议，请各科室负责人准时参加。\n\n"
+    "{unit}办公室\n\n{year}年3月10日\n"
+)
+
 CODED = ("t02", "t03", "t05", "t06", "t07", "t08", "t09")
 LEAF_TABLES = ("t02", "t03", "t05", "t06")
 
@@ -168,3 +181,17 @@ def inject(doc: Doc, kinds: Sequence[str], rng: random.Random) -> list[Record]:
         raise ValueError(f"unknown error kind(s) {unknown}; known: {', '.join(ERROR_KINDS)}")
     injector = Injector(doc, rng)
     return [injector.apply(kind) for kind in kinds]
+
+
+def damage(text: str, kind: str, rng: random.Random, *, unit: str, year: int) -> tuple[str, int, str]:
+    """A file-level error (:data:`FILE_ERROR_KINDS`): (new text, line, description)."""
+    if kind == "empty":
+        return "\n", 1, "the file holds nothing but a line break"
+    if kind == "binary":
+        lines = text.split("\n")
+        at = rng.randrange(len(lines) // 4, len(lines) // 2)
+        lines[at] = "\x00\x01\x02\x00" + lines[at]
+        return "\n".join(lines), at + 1, "NUL and control bytes at the start of the line"
+    if kind == "not_a_disclosure":
+        return NOTICE.format(year=year, unit=unit), 1, "a meeting notice instead of the disclosure"
+    raise ValueError(f"unknown file error kind {kind!r}; known: {', '.join(FILE_ERROR_KINDS)}")
