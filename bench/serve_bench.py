@@ -1,19 +1,27 @@
-"""HTTP latency of the example queries (p50/p95) on budgetlod's server and on rdflib-endpoint serving the
-same data, side by side in one run; then budgetlod's throughput under concurrent clients.
+"""HTTP latency of every query of ``queries/`` (p50/p95), the server's peak memory, and — side by side in
+the same run — rdflib-endpoint serving the same data (issue 7, benchmarks 2–4).
 
-    python bench/serve_bench.py [--count 1000] [--repeat 10] [--clients 20] [--seconds 15] [--rdflib-count N]
+    python bench/serve_bench.py --count 1000 --rdflib      # generate, ingest, compare with rdflib-endpoint
+    python bench/serve_bench.py --store DIR                # an existing store (e.g. 10,000 disclosures)
 
-Generates ``--count`` disclosures, ingests them (timed) into a fresh store, starts ``budgetlod serve`` and
-rdflib-endpoint (``pip install rdflib-endpoint``; it holds the data in rdflib's in-memory store, so it gets the
-first ``--rdflib-count`` documents, default all) on loopback ports, and runs every query of ``queries/``
-``--repeat`` times against each (after one warm-up). A query that takes longer than ``--query-timeout``
-seconds on rdflib-endpoint is reported as such and not repeated.
+Each query is sent to ``/sparql`` as the researcher's script would send it: the ``.rq`` file with its default
+parameters bound by ``with_values`` (a ``VALUES`` block, as ``budgetlod query`` and ``/queries/{name}`` do), POSTed,
+answer as SPARQL JSON, read to the end. One warm-up, then ``--repeat`` runs; p50 and p95 of those.
+
+Two budgetlod servers run on the same store at once: one with the result cache off
+(``BUDGETLOD_RESULT_CACHE_BYTES=0``: every request evaluates the query — the cold figure) and one with the default
+cache (a repeated request on the same snapshot is answered from memory — what repeated calls get). Peak memory is
+each server's process tree (server and query workers): the sum of their ``VmHWM`` (peak resident set) from
+``/proc`` after the run. ``--rdflib`` also starts rdflib-endpoint (``bench/rdflib_endpoint_server.py``; it holds an
+N-Quads dump of the store in rdflib's in-memory Dataset, default graph the union) and runs the same texts there;
+a query it cannot parse (``LATERAL``, SPARQL 1.2) or that passes ``--query-timeout`` is reported as such.
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import json
+import os
 import platform
 import socket
 import statistics
@@ -21,14 +29,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from pyoxigraph import RdfFormat
 
-from budgetlod import resources
+from budgetlod.query.params import bind, with_values
+from budgetlod.querylib import named_queries
 from budgetlod.store.embedded import open_reader
 from budgetlod.store.ingest import ingest
 from budgetlod.testing.corpus import write_corpus
@@ -55,133 +66,157 @@ def wait_for(url: str, process: subprocess.Popen[bytes], seconds: float) -> None
     raise RuntimeError(f"{url}: no answer in {seconds} s")
 
 
-def ask(endpoint: str, query: str, timeout: float) -> float:
+@dataclass
+class Timing:
+    runs: list[float]
+    rows: int = 0
+    failure: str = ""
+
+    def cell(self) -> str:
+        if self.failure:
+            return self.failure
+        runs = sorted(self.runs)
+        p95 = runs[min(len(runs) - 1, round(0.95 * (len(runs) - 1)))]
+        return f"{statistics.median(runs) * 1000:,.0f} / {p95 * 1000:,.0f}"
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.runs) * 1000 if self.runs else float("inf")
+
+
+def ask(endpoint: str, query: str, timeout: float) -> tuple[float, bytes]:
     data = urllib.parse.urlencode({"query": query}).encode()
     request = urllib.request.Request(endpoint, data=data, headers={"Accept": "application/sparql-results+json"})
     start = time.perf_counter()
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        response.read()
-    return time.perf_counter() - start
+        body: bytes = response.read()
+    return time.perf_counter() - start, body
 
 
-def latencies(endpoint: str, query: str, repeat: int, timeout: float) -> str:
+def measure(endpoint: str, query: str, repeat: int, timeout: float) -> Timing:
     try:
-        warm_up = ask(endpoint, query, timeout)
+        warm_up, body = ask(endpoint, query, timeout)
         if warm_up > 10:  # a slow server gets fewer repeats: the figures are still medians
             repeat = min(repeat, 3)
-        runs = sorted(ask(endpoint, query, timeout) for _ in range(repeat))
-    except OSError as exc:
-        return f"failed ({type(exc).__name__}: > {timeout:.0f} s or error)"
-    p95 = runs[min(len(runs) - 1, round(0.95 * (len(runs) - 1)))]
-    return f"{statistics.median(runs) * 1000:,.0f} / {p95 * 1000:,.0f}"
+        runs = [ask(endpoint, query, timeout)[0] for _ in range(repeat)]
+    except urllib.error.HTTPError as exc:
+        if "LATERAL" in query:
+            return Timing([], failure=f"HTTP {exc.code}: cannot run LATERAL (SPARQL 1.2)")
+        reason = exc.read().decode("utf-8", "replace").strip().splitlines()
+        return Timing([], failure=f"HTTP {exc.code} {reason[0][:60] if reason else ''}")
+    except OSError:
+        return Timing([], failure=f"> {timeout:.0f} s")
+    answer = json.loads(body)
+    return Timing(runs, rows=len(answer["results"]["bindings"]) if "results" in answer else 1)
 
 
-def throughput(endpoint: str, query: str, clients: int, seconds: float) -> tuple[float, int, float]:
-    deadline = time.monotonic() + seconds
-    done: list[float] = []
-    errors = 0
+def tree_peak_rss(pid: int) -> int:
+    """Sum of VmHWM (peak resident set, bytes) over a process and its descendants."""
+    pids, total = [pid], 0
+    while pids:
+        current = pids.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1]) * 1024
+        pids += [int(child) for child in children]
+    return total
 
-    def client() -> tuple[list[float], int]:
-        times, failed = [], 0
-        while time.monotonic() < deadline:
-            try:
-                times.append(ask(endpoint, query, 60))
-            except OSError:
-                failed += 1
-        return times, failed
 
-    with concurrent.futures.ThreadPoolExecutor(clients) as pool:
-        for times, failed in pool.map(lambda _: client(), range(clients)):
-            done += times
-            errors += failed
-    return len(done) / seconds, errors, statistics.median(done) if done else float("nan")
+def start_budgetlod(store: Path, port: int, timeout: float, cache: bool) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    if not cache:
+        env["BUDGETLOD_RESULT_CACHE_BYTES"] = "0"
+    command = [sys.executable, "-m", "budgetlod", "serve", "--store", str(store), "--port", str(port)]
+    return subprocess.Popen(
+        [*command, "--timeout", str(timeout)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+
+
+def prepare_store(args: argparse.Namespace) -> tuple[Path, Path, str]:
+    if args.store:
+        return args.store, args.store.parent, "an existing store"
+    work = Path(tempfile.mkdtemp(prefix="budgetlod-bench-"))
+    files = write_corpus(work / "corpus", seed=11, count=args.count)
+    start = time.perf_counter()
+    ingest(files, work / "store")
+    seconds = time.perf_counter() - start
+    return work / "store", work, f"{len(files)} generated, ingested in {seconds:.0f} s"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--rdflib-count", type=int, default=None)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000, help="disclosures to generate (without --store)")
+    parser.add_argument("--store", type=Path, help="serve this store instead of generating one")
     parser.add_argument("--repeat", type=int, default=10)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--query-timeout", type=float, default=120)
-    parser.add_argument("--reuse", type=Path, help="A folder of an earlier run (corpus/ and store/): skip the ingest.")
+    parser.add_argument("--rdflib", action="store_true", help="compare with rdflib-endpoint on the same data")
+    parser.add_argument("--only", nargs="*", default=[], help="these queries only")
     args = parser.parse_args()
-    work = args.reuse or Path(tempfile.mkdtemp(prefix="budgetlod-bench-"))
-    if args.reuse:
-        files = sorted((work / "corpus").glob("*.txt"))
-        start = time.perf_counter()
-        summary = ingest(files[:0], work / "store")  # nothing new: publishes the current snapshot
-    else:
-        files = write_corpus(work / "corpus", seed=2026, count=args.count)
-        start = time.perf_counter()
-        summary = ingest(files, work / "store")
-    ingest_seconds = time.perf_counter() - start
-    dump = work / "dump.nq"
-    reader = open_reader(work / "store")
-    graphs = {g.value for g in reader.named_graphs()}  # type: ignore[union-attr]
-    if args.rdflib_count:
-        keep = {str(f.stem) for f in files[: args.rdflib_count]}
-        graphs = {o.graph for o in summary.outcomes if o.graph and o.path.stem in keep}
-        graphs |= {"https://w3id.org/budgetlod/ontology", "https://w3id.org/budgetlod/codelist"}
-    with dump.open("wb") as out:
-        reader.dump(out, format=RdfFormat.N_QUADS)
-    if args.rdflib_count:
-        lines = [line for line in dump.read_text().splitlines() if line.rsplit(" ", 2)[-2].strip("<>") in graphs]
-        dump.write_text("\n".join(lines) + "\n")
-    triples = sum(1 for _ in dump.open("rb"))
-    ours_port, theirs_port = free_port(), free_port()
-    ours = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "budgetlod",
-            "serve",
-            "--store",
-            str(work / "store"),
-            "--port",
-            str(ours_port),
-            "--timeout",
-            str(args.query_timeout),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    start = time.perf_counter()
-    theirs = subprocess.Popen(
-        [sys.executable, str(HERE / "rdflib_endpoint_server.py"), str(dump), str(theirs_port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    store, work, origin = prepare_store(args)
+    reader = open_reader(store)
+    disclosures = sum(1 for g in reader.named_graphs() if "/disclosure/" in g.value)
+    quads = len(reader)
+    del reader
+    cold_port, cached_port, theirs_port = free_port(), free_port(), free_port()
+    servers = {
+        "cold": start_budgetlod(store, cold_port, args.query_timeout, cache=False),
+        "cached": start_budgetlod(store, cached_port, args.query_timeout, cache=True),
+    }
+    theirs: subprocess.Popen[bytes] | None = None
+    load_seconds = 0.0
     try:
-        wait_for(f"http://127.0.0.1:{ours_port}/health", ours, 120)
-        wait_for(f"http://127.0.0.1:{theirs_port}/?query=ASK%7B%7D", theirs, 3600)
-        load_seconds = time.perf_counter() - start
-        rate = (
-            "ingested earlier"
-            if args.reuse
-            else f"ingest {ingest_seconds:.0f} s ({len(files) / ingest_seconds:.1f} docs/s)"
-        )
+        for name, port in (("cold", cold_port), ("cached", cached_port)):
+            wait_for(f"http://127.0.0.1:{port}/health", servers[name], 300)
+        if args.rdflib:
+            dump = work / "dump.nq"
+            with dump.open("wb") as out:
+                open_reader(store).dump(out, format=RdfFormat.N_QUADS)
+            start = time.perf_counter()
+            theirs = subprocess.Popen(
+                [sys.executable, str(HERE / "rdflib_endpoint_server.py"), str(dump), str(theirs_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            wait_for(f"http://127.0.0.1:{theirs_port}/?query=ASK%7B%7D", theirs, 3600)
+            load_seconds = time.perf_counter() - start
         print(
-            f"date {date.today()}, {platform.machine()}, Python {platform.python_version()}; "
-            f"{len(files)} generated disclosures, {rate}; "
-            f"rdflib-endpoint: {len(graphs) - 2} disclosures, {triples:,} quads, loaded in {load_seconds:.0f} s"
+            f"date {date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+            f"load average before {os.getloadavg()[0]:.1f}; store: {disclosures:,} disclosures, {quads:,} quads "
+            f"({origin}); repeat {args.repeat}"
+            + (f"; rdflib-endpoint loaded the dump in {load_seconds:.0f} s" if theirs else "")
         )
-        print("| query | budgetlod p50 / p95 ms | rdflib-endpoint p50 / p95 ms |")
-        print("| --- | --- | --- |")
-        for name in resources.queries():
-            query = resources.query(name)
-            mine = latencies(f"http://127.0.0.1:{ours_port}/sparql", query, args.repeat, args.query_timeout)
-            other = latencies(f"http://127.0.0.1:{theirs_port}/", query, args.repeat, args.query_timeout)
-            print(f"| {name} | {mine} | {other} |")
-        simple = resources.query("disclosures")
-        rate, errors, median = throughput(f"http://127.0.0.1:{ours_port}/sparql", simple, args.clients, args.seconds)
-        print(
-            f"\nbudgetlod, {args.clients} concurrent clients, {args.seconds:.0f} s of `disclosures`: "
-            f"{rate:.1f} requests/s, median {median * 1000:,.0f} ms, {errors} errors"
-        )
+        header = "| query | rows | budgetlod, no cache: p50 / p95 ms | budgetlod, cache: p50 / p95 ms |"
+        line = "| --- | --- | --- | --- |"
+        if theirs:
+            header += " rdflib-endpoint p50 / p95 ms | ratio (p50) |"
+            line += " --- | --- |"
+        print(header)
+        print(line)
+        for query in named_queries():
+            if args.only and query.name not in args.only:
+                continue
+            text = with_values(query.text, bind(query, {}))
+            cold = measure(f"http://127.0.0.1:{cold_port}/sparql", text, args.repeat, args.query_timeout)
+            cached = measure(f"http://127.0.0.1:{cached_port}/sparql", text, args.repeat, args.query_timeout)
+            row = f"| {query.name} | {cold.rows:,} | {cold.cell()} | {cached.cell()} |"
+            if theirs:
+                other = measure(f"http://127.0.0.1:{theirs_port}/", text, args.repeat, args.query_timeout)
+                ratio = f"{other.p50_ms / cold.p50_ms:,.0f}×" if other.runs and cold.runs else "—"
+                row += f" {other.cell()} | {ratio} |"
+            print(row, flush=True)
+        for name, process in servers.items():
+            peak = tree_peak_rss(process.pid) / 2**20
+            print(f"peak RSS, budgetlod server ({name}) with its query workers: {peak:,.0f} MiB")
+        if theirs:
+            print(f"peak RSS, rdflib-endpoint: {tree_peak_rss(theirs.pid) / 2**20:,.0f} MiB")
+        print(f"load average after {os.getloadavg()[0]:.1f}")
     finally:
-        for process in (ours, theirs):
+        for process in [*servers.values(), *([theirs] if theirs else [])]:
             process.terminate()
             process.wait(timeout=30)
 

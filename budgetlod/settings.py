@@ -46,6 +46,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Most result rows (or triples) a query answers; a truncated answer says so (header X-Result-Truncated).",
     ),
     Setting("query_workers", 2, "Worker processes that run SPARQL queries (each can be stopped at the timeout)."),
+    Setting(
+        "result_cache_bytes",
+        64 * 1024 * 1024,
+        "Bytes of query answers the server keeps per store snapshot, so that a repeated query (same text, format, "
+        "limits) is answered without evaluating it again; dropped when an ingest publishes a new snapshot. "
+        "0: no cache.",
+    ),
     Setting("max_request_bytes", 1048576, "Largest request body (a POSTed query); larger ones get 413."),
     Setting("cors", "true", "Allow cross-origin GET/POST from any origin, without credentials (true/false)."),
     Setting(

@@ -4,6 +4,7 @@ result writers (checked against pyoxigraph's own parsers), the query headers, an
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from pyoxigraph import (
 
 from budgetlod.querylib import named_queries, read_header
 from budgetlod.serve import results
+from budgetlod.serve.cache import OVERHEAD_BYTES, ResultCache
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.querycheck import check
 from budgetlod.serve.sparql import syntax_message
@@ -234,3 +236,58 @@ def test_pool_stops_a_runaway_query_and_replaces_the_worker(small_store: Path) -
         assert pool.run("ASK { ?s ?p ?o }", options()).body == b'{"head":{},"boolean":true}'
     finally:
         pool.close()
+
+
+def test_pool_keeps_answers_per_snapshot(small_store: Path) -> None:
+    config = ServerConfig.from_settings(store_path=small_store, query_workers=1, result_cache_bytes=10_000)
+    pool = QueryPool(config)
+    count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    try:
+        first = pool.run(count, options())
+        assert not first.cached and b'"value":"120"' in first.body
+        again = pool.run(count, options())
+        assert again.cached and again.body == first.body
+        other = pool.run(count, options(default_graphs=("http://example.org/g1",)))  # other options: evaluated
+        assert not other.cached and b'"value":"40"' in other.body
+        # an ingest publishes snapshot 2 (one more graph) and moves the link: the old answers are not used
+        store = Store(str(small_store / "primary"))
+        store.add(
+            Quad(
+                NamedNode("http://example.org/x"),
+                NamedNode("http://example.org/p"),
+                Literal(1),
+                NamedNode("http://example.org/g3"),
+            )
+        )
+        store.flush()
+        store.backup(str(small_store / "snapshots" / "2"))
+        del store
+        (small_store / "next").symlink_to(Path("snapshots") / "2")
+        (small_store / "next").replace(small_store / "current")
+        fresh = pool.run(count, options())
+        assert not fresh.cached and b'"value":"121"' in fresh.body
+        assert pool.run(count, options()).cached
+        big = pool.run("SELECT * { ?s ?p ?o }", options(row_limit=1000))  # 121 rows: larger than the cache
+        assert len(big.body) > 10_000 and not pool.run("SELECT * { ?s ?p ?o }", options(row_limit=1000)).cached
+    finally:
+        pool.close()
+    off = QueryPool(ServerConfig.from_settings(store_path=small_store, query_workers=1, result_cache_bytes=0))
+    try:
+        assert not off.run(count, options()).cached and not off.run(count, options()).cached
+    finally:
+        off.close()
+
+
+def test_result_cache_drops_the_least_recently_used() -> None:
+    @dataclass(frozen=True)
+    class Answer:
+        body: bytes
+
+    cache: ResultCache[Answer] = ResultCache(3 * (100 + OVERHEAD_BYTES))
+    for name in "abc":
+        cache.put("s1", name, Answer(b"x" * 100))
+    assert cache.get("s1", "a") == Answer(b"x" * 100)  # a is now the most recently used
+    cache.put("s1", "d", Answer(b"y" * 100))
+    assert cache.get("s1", "b") is None and cache.get("s1", "c") is not None and len(cache) == 3
+    assert cache.get("s2", "a") is None and len(cache) == 0 and cache.size_bytes == 0  # a new snapshot
+    assert (cache.hits, cache.misses) == (2, 2)

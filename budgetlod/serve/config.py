@@ -19,6 +19,7 @@ class ServerConfig:
     max_request_bytes: int
     cors: bool
     public_base_url: str
+    result_cache_bytes: int = 0
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> ServerConfig:
@@ -31,5 +32,6 @@ class ServerConfig:
             max_request_bytes=int(setting("max_request_bytes")),
             cors=str(setting("cors")).lower() in ("1", "true", "yes", "on"),
             public_base_url=str(setting("public_base_url")),
+            result_cache_bytes=int(setting("result_cache_bytes")),
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

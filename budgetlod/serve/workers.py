@@ -21,7 +21,7 @@ import queue
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -30,6 +30,7 @@ from typing import Any
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
 
 from budgetlod.serve import results
+from budgetlod.serve.cache import ResultCache
 from budgetlod.serve.config import ServerConfig
 
 STARTUP_SECONDS = 60.0  # a new worker must be ready within this (not counted in the query timeout)
@@ -67,6 +68,11 @@ class QueryOptions:
     default_graphs: tuple[str, ...] | None = None  # the protocol's default-graph-uri (None: not given)
     named_graphs: tuple[str, ...] | None = None  # the protocol's named-graph-uri (None: not given)
 
+    def key(self) -> tuple[object, ...]:
+        """Everything that shapes the answer, hashable (for the result cache)."""
+        formats = tuple(sorted(self.formats.items()))
+        return (formats, self.row_limit, self.union_default_graph, self.default_graphs, self.named_graphs)
+
 
 @dataclass(frozen=True)
 class QueryOutcome:
@@ -77,6 +83,7 @@ class QueryOutcome:
     truncated: bool  # more rows (triples) than the row limit: only the first row_limit are in body
     count: int  # rows (triples) in body
     seconds: float = 0.0
+    cached: bool = False  # answered from the result cache (computed earlier on the same snapshot)
 
 
 # --- in the worker process -------------------------------------------------------------------------
@@ -210,6 +217,7 @@ class QueryPool:
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._closed = False
+        self.cache: ResultCache[QueryOutcome] = ResultCache(config.result_cache_bytes)
         for _ in range(self.size):
             self._idle.put(self._start())
 
@@ -234,10 +242,28 @@ class QueryPool:
         if not closed:
             self._idle.put(self._start())
 
+    def _snapshot(self) -> str | None:
+        link = self.store_path / "current"
+        return os.path.realpath(link) if link.exists() else None
+
     def run(self, query: str, options: QueryOptions) -> QueryOutcome:
-        """Run a query in a worker; raises a :class:`QueryError` subclass when it cannot be answered."""
+        """Answer a query: from the result cache when the same query ran on the current snapshot with the same
+        options, else in a worker (then kept). Raises a :class:`QueryError` subclass when it cannot be answered."""
         if self._closed:
             raise QueryError("the server is shutting down")
+        snapshot = self._snapshot() if self.cache.enabled else None
+        if snapshot is None:
+            return self._run(query, options)
+        key = (query, options.key())
+        kept = self.cache.get(snapshot, key)
+        if kept is not None:
+            return replace(kept, cached=True, seconds=0.0)
+        outcome = self._run(query, options)
+        if self._snapshot() == snapshot:  # not kept when an ingest published a new snapshot meanwhile
+            self.cache.put(snapshot, key, outcome, key_bytes=len(query.encode()))
+        return outcome
+
+    def _run(self, query: str, options: QueryOptions) -> QueryOutcome:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
