@@ -46,7 +46,7 @@ from budgetlod.parse.document import parse_file
 from budgetlod.rdf.graph import disclosure_iri, to_quads
 from budgetlod.rdf.iris import Minter
 from budgetlod.store.loader import Loader
-from budgetlod.store.manifest import Entry, Manifest
+from budgetlod.store.manifest import Entry, Manifest, stored_sources
 from budgetlod.testing.corpus import DEFAULT_YEARS, write_corpus
 from budgetlod.validate.direct import ntriples, validator
 from budgetlod.validate.engine import _vocabulary, shapes_graph
@@ -127,7 +127,7 @@ def profile(files: list[Path], work: Path) -> None:
     shutil.rmtree(store_path, ignore_errors=True)
     store_path.mkdir(parents=True)
     store = Store(str(store_path / "primary"))
-    loader = Loader(store_path, store, Manifest(store_path, store))
+    loader = Loader(store_path, store, Manifest(store_path, stored_sources(store)))
     stages = dict.fromkeys(("parse", "map", "validate", "serialize", "write"), 0.0)
     clock = time.process_time
     for path in files:

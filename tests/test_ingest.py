@@ -222,3 +222,26 @@ def test_default_jobs_is_the_cpus_of_this_process() -> None:
     from budgetlod.store.ingest import default_jobs
 
     assert default_jobs() == len(os.sched_getaffinity(0))
+
+
+def test_a_run_that_writes_many_graphs_compacts_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from budgetlod.store import ingest as ingest_module
+
+    compacted: list[str] = []
+    original = Store.optimize
+
+    def optimize(self: Store) -> None:
+        compacted.append("optimize")
+        original(self)
+
+    monkeypatch.setattr(ingest_module, "OPTIMIZE_AFTER", 3)
+    monkeypatch.setattr(Store, "optimize", optimize)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, seed=32, count=3)
+    lines = io.StringIO()
+    first = ingest([corpus], tmp_path / "store", progress=Progress(3, stream=lines, quiet=True))
+    assert first.loaded == 3 and compacted == ["optimize"]
+    assert f"[INFO] {tmp_path / 'store'}: compacting the store after 3 graphs written" in lines.getvalue()
+    again = ingest([corpus], tmp_path / "store")  # nothing written: not compacted again
+    assert again.loaded == 0 and compacted == ["optimize"]
+    assert sum(count_triples(open_reader(tmp_path / "store")).values()) > 3 * 4000

@@ -7,8 +7,9 @@
   (tested for every query); VALUES is the default because Oxigraph 0.5 plans it as data to join with (its
   values drive index lookups), whereas a substituted variable is bound only as the query runs: measured on
   1,000 disclosures the same query took up to seven times longer with substitutions.
-* :func:`run_endpoint` — any SPARQL 1.1 endpoint through SPARQLWrapper (POST, SPARQL results JSON), the
-  parameters as the same ``VALUES`` block.
+* :func:`run_endpoint` — any SPARQL 1.1 endpoint through :class:`budgetlod.store.remote.RemoteStore`
+  (credentials from the environment, retries, an answer the server cut short is an error), the parameters as
+  the same ``VALUES`` block.
 
 Both return a :class:`Result`: the variables and the rows as pyoxigraph terms, whatever the source, so
 that :mod:`budgetlod.query.output` writes them the same way.
@@ -17,7 +18,6 @@ that :mod:`budgetlod.query.output` writes them the same way.
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,29 +123,20 @@ def result_from_json(document: Mapping[str, Any], truncated: bool = False) -> Re
 
 
 def run_endpoint(url: str, text: str, terms: Mapping[str, Term], timeout: float = 60.0) -> Result:
-    """A SELECT query at a SPARQL endpoint, its parameters as a VALUES block (SPARQLWrapper, POST)."""
-    from urllib.error import URLError
+    """A SELECT query at a SPARQL endpoint through :class:`budgetlod.store.remote.RemoteStore` (credentials
+    from the environment, retries, SPARQL results XML, a cut answer an error), its parameters bound as the
+    same VALUES block as in the embedded store."""
+    from budgetlod.store.remote import RemoteOptions, RemoteStore
+    from budgetlod.store.sparql_client import RemoteStoreError
 
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    client = SPARQLWrapper(url)
-    client.setMethod(POST)
-    client.setReturnFormat(JSON)
-    client.setTimeout(int(max(1, timeout)))
     # without the #+ header: it documents the query, and SPARQLWrapper would read a word of it as the query form
     query = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#+"))
-    client.setQuery(with_values(query, terms))
-    try:
-        response = client.query()
-        body = response.response.read()
-        truncated = str(response.response.headers.get("X-Result-Truncated", "")).lower() == "true"
-    except SPARQLWrapperException as exc:
-        raise QueryRunError(f"{url}: {str(exc).strip()}") from None
-    except (URLError, OSError, ValueError) as exc:
-        raise QueryRunError(f"{url}: {exc}") from None
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise QueryRunError(f"{url}: the answer is not SPARQL results JSON") from None
-    return result_from_json(document, truncated)
+    try:  # two tries: a dropped connection is tried again, a query the server timed out not four times
+        store = RemoteStore.from_environment(url, options=RemoteOptions(attempts=2, query_timeout=timeout))
+        answer = store.query(with_values(query, terms))
+    except RemoteStoreError as exc:
+        raise QueryRunError(str(exc)) from None
+    if not isinstance(answer, QuerySolutions):
+        raise QueryRunError(f"{url}: the endpoint did not answer with SELECT results")
+    variables = [v.value for v in answer.variables]
+    return Result(variables, [tuple(solution[v] for v in variables) for solution in answer])

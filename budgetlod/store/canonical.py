@@ -80,6 +80,20 @@ def canonical_term(term: Term) -> Term:
     return term
 
 
+NUMERIC_TYPES = INTEGER_TYPES | FLOAT_TYPES | {XSD + "decimal"}
+
+
+def value_key(term: Term | None) -> object:
+    """A key for comparing query answers across stores: a number of any numeric datatype by its value (Virtuoso
+    answers an integral aggregate of decimals as an ``xsd:integer``), any other term by :func:`canonical_term`;
+    None (unbound) stays None."""
+    if isinstance(term, Literal) and term.datatype.value in NUMERIC_TYPES:
+        key = decimal_key(term.value)
+        if key is not None:
+            return ("number", key)
+    return None if term is None else canonical_term(term)
+
+
 def canonical_triple(triple: Triple) -> Triple:
     obj = triple.object
     return triple if not isinstance(obj, Literal) else Triple(triple.subject, triple.predicate, canonical_literal(obj))
@@ -90,4 +104,4 @@ def canonical_triples(items: Iterable[Triple | Quad]) -> set[Triple]:
     return {canonical_triple(item.triple if isinstance(item, Quad) else item) for item in items}
 
 
-__all__ = ["canonical_literal", "canonical_term", "canonical_triple", "canonical_triples", "decimal_key"]
+__all__ = ["canonical_literal", "canonical_term", "canonical_triple", "canonical_triples", "decimal_key", "value_key"]

@@ -1,8 +1,9 @@
 """What a store holds from which file: the ingest manifest, checked against the store itself.
 
-``<store>/ingest-manifest.tsv`` has one line per loaded graph, appended right after the graph's transaction
-commits: the source key (sha256 of the file, and of its ``.meta.json`` sidecar), the fingerprint of the
-conversion (:func:`budgetlod.store.prepare.fingerprint`), the graph, its counts and the file it came from.
+``<store>/ingest-manifest.tsv`` (for a remote store: in its state folder, :mod:`budgetlod.store.remote_ingest`)
+has one line per loaded graph, appended right after the graph's transaction commits: the source key (sha256 of
+the file, and of its ``.meta.json`` sidecar), the fingerprint of the conversion
+(:func:`budgetlod.store.prepare.fingerprint`), the graph, its counts and the file it came from.
 A line is trusted only if the store agrees: the graph is there and records the same file sha256
 (``bl:sha256`` of its ``bl:SourceFile``). So a crash between the commit and the line costs one file's
 conversion on the next run, never a wrong "unchanged"; a store restored or rebuilt without its manifest
@@ -14,7 +15,7 @@ The file is rewritten (atomically) at the end of each run with only the lines th
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -58,10 +59,11 @@ def stored_sources(store: Store) -> dict[str, set[str]]:
 class Manifest:
     """The manifest of one store, open for appending while the writer is."""
 
-    def __init__(self, store_path: Path, store: Store) -> None:
-        self.path = store_path / NAME
+    def __init__(self, folder: Path, sources: Mapping[str, Collection[str]]) -> None:
+        """The manifest in ``folder`` (the store's, or a remote store's state folder), each line kept only if
+        ``sources`` (graph -> the file sha256s it records: :func:`stored_sources`) vouches for it."""
+        self.path = folder / NAME
         self.entries: dict[str, Entry] = {}  # by key; the store vouches for each
-        sources = stored_sources(store)
         for entry in self._read():
             if entry.sha256 in sources.get(entry.graph, ()):
                 self.entries[entry.key] = entry

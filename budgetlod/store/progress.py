@@ -46,7 +46,7 @@ class Progress:
             self.converted += 1
         if outcome.error is not None:
             self.failed += 1
-            self.line(f"[ERROR] {outcome.path}: {outcome.error}")
+            self.line(f"[ERROR] {outcome.path}: {outcome.reason}")
         elif self.verbose:
             self.line(f"[{outcome.status.upper()}] {outcome.path}: {outcome.triples} triples, {outcome.violations} "
                       f"violations, {outcome.warnings} warnings -> <{outcome.graph}>")

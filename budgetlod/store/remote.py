@@ -110,11 +110,15 @@ def parse_answer(reply: Reply, form: str) -> QueryResult:
 
 def check_complete(reply: Reply) -> int | None:
     """The server's row cap when the answer reached it (``X-SPARQL-MaxRows``), else None; an error when the
-    server stopped the query early and answered what it had (Virtuoso's anytime queries: ``X-SQL-State``)."""
+    server stopped the query early and answered what it had (Virtuoso's anytime queries: ``X-SQL-State``) or
+    says it cut the answer (budgetlod's own endpoint: ``X-Result-Truncated: true``)."""
     state = reply.headers.get("X-SQL-State")
     if state:
         message = reply.headers.get("X-SQL-Message") or ""
         raise ResultTruncated(f"{reply.url}: the server answered a partial result ({state} {message})".strip())
+    if (reply.headers.get("X-Result-Truncated") or "").strip().lower() == "true":
+        limit = reply.headers.get("X-Row-Limit") or "?"
+        raise ResultTruncated(f"{reply.url}: the server answered only the first {limit} rows (X-Result-Truncated)")
     cap = reply.headers.get("X-SPARQL-MaxRows")
     return int(cap) if cap and cap.strip().isdigit() else None
 
@@ -227,6 +231,11 @@ class RemoteStore:
                 continue
             if len(found) < page:
                 return out
+
+    def select_all(self, text: str) -> list[dict[str, Term]]:
+        """Every row of a SELECT query that ends with its ORDER BY (no LIMIT/OFFSET of its own), asked a page
+        at a time so that the server's row cap cannot cut it."""
+        return self._paged(text)
 
     def _all_graphs(self) -> set[str]:
         found = self._paged("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")

@@ -53,11 +53,14 @@ class RemoteConfigError(RemoteStoreError):
 class EndpointError(RemoteStoreError):
     """A request failed: the endpoint's URL, the HTTP status (None: no answer) and whether retrying may help."""
 
-    def __init__(self, url: str, message: str, *, status: int | None = None, transient: bool = False) -> None:
+    def __init__(
+        self, url: str, message: str, *, status: int | None = None, transient: bool = False, timed_out: bool = False
+    ) -> None:
         super().__init__(f"{url}: {message}")
         self.url = url
         self.status = status
         self.transient = transient
+        self.timed_out = timed_out  # no answer within the request's timeout
         self.attempts = 1
 
 
@@ -334,10 +337,11 @@ class SparqlClient:
         except urllib.error.URLError as exc:
             reason = exc.reason
             if isinstance(reason, TimeoutError):
-                raise EndpointError(url, f"no answer within {timeout:g} s", transient=True) from None
+                raise EndpointError(url, f"no answer within {timeout:g} s", transient=True,
+                                    timed_out=True) from None
             raise EndpointError(url, f"cannot connect: {reason}", transient=True) from None
         except TimeoutError:
-            raise EndpointError(url, f"no answer within {timeout:g} s", transient=True) from None
+            raise EndpointError(url, f"no answer within {timeout:g} s", transient=True, timed_out=True) from None
         except (http.client.HTTPException, ConnectionError) as exc:
             what = type(exc).__name__
             raise EndpointError(url, f"the connection failed ({what}: {exc})", transient=True) from None
