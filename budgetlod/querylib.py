@@ -24,7 +24,7 @@ parameter without a default is left unbound unless given: the query then matches
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,15 @@ class NamedQuery:
     example: str = ""
     tags: tuple[str, ...] = ()
     chart: Chart | None = None
+    library: bool = False  # one of queries/ (its LATERAL groups are hints only: budgetlod.query.dialect)
+
+    def text_for(self, lateral: bool) -> str:
+        """The text to send to a store; without LATERAL for one that has none, if the query is the library's."""
+        if lateral or not self.library:
+            return self.text
+        from budgetlod.query.dialect import without_lateral
+
+        return without_lateral(self.text)
 
     @property
     def title_zh(self) -> str:
@@ -264,7 +273,7 @@ def named_query(name: str) -> NamedQuery:
     """The query ``queries/<name>.rq`` (``QueryNotFound`` when there is none)."""
     if name not in resources.queries():
         raise QueryNotFound(f"no query named {name!r}; `budgetlod query --list` shows them")
-    return parse_query(name, resources.query(name))
+    return replace(parse_query(name, resources.query(name)), library=True)
 
 
 def named_queries() -> list[NamedQuery]:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from test_queries_sample import run
 
+from budgetlod.query.dialect import lateral_groups, without_lateral
 from budgetlod.query.params import bind
 from budgetlod.query.run import open_store, run_store
 from budgetlod.querylib import named_queries
@@ -113,6 +114,17 @@ def test_values_and_substitutions_agree_on_the_corpus(store: Any, query: Any) ->
     values = run_store(store, query.text, terms, binding="values")
     substituted = run_store(store, query.text, terms, binding="substitutions")
     assert sorted(map(repr, values.rows)) == sorted(map(repr, substituted.rows))
+
+
+@pytest.mark.parametrize("query", [q for q in named_queries() if lateral_groups(q.text)], ids=lambda q: q.name)
+def test_lateral_is_only_a_hint(store: Any, corpus: dict[tuple[int, int], Generated], query: Any) -> None:
+    """What a store without LATERAL is sent (budgetlod.query.dialect) has the same answer, with rows."""
+    units = {"unitA": corpus[(0, 2024)].unit, "unitB": corpus[(1, 2024)].unit}
+    terms = bind(query, units if query.name == "units-side-by-side" else {})
+    lateral = run_store(store, query.text, terms)
+    plain = run_store(store, without_lateral(query.text), terms)
+    assert "LATERAL" not in re.sub(r"#.*", "", without_lateral(query.text))
+    assert lateral.rows and sorted(map(repr, lateral.rows)) == sorted(map(repr, plain.rows))
 
 
 def test_units_totals(store: Any, corpus: dict[tuple[int, int], Generated]) -> None:

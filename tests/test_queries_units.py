@@ -5,6 +5,7 @@ CSV, SVG chart) are right."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, QuerySolutions, Store
 from rdflib.plugins.sparql import prepareQuery
 
+from budgetlod.query.dialect import lateral_groups, without_lateral
 from budgetlod.query.output import cut, simple_json, table, width
 from budgetlod.query.params import ParamError, bind, parse_assignments, term, where_start, with_values
 from budgetlod.query.run import Result
@@ -199,3 +201,28 @@ def test_bar_chart_svg() -> None:
     )
     assert "2023" in texts and "2024" in texts  # the legend
     assert "script" not in svg and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_without_lateral_keeps_the_group_and_skips_comments_strings_and_iris() -> None:
+    text = (
+        'SELECT * { ?a ?b ?c LATERAL { OPTIONAL { LATERAL { GRAPH ?g { ?c <http://x/lateral> "LATERAL { }" } } } }\n'
+        "  # LATERAL { in a comment\n  FILTER(?a < ?b) lateral{ ?c ?d ?e } ?x ex:LATERAL ?y }"
+    )
+    assert without_lateral(text) == (
+        'SELECT * { ?a ?b ?c OPTIONAL { GRAPH ?g { ?c <http://x/lateral> "LATERAL { }" } }\n'
+        "  # LATERAL { in a comment\n  FILTER(?a < ?b) ?c ?d ?e ?x ex:LATERAL ?y }"
+    )
+    with pytest.raises(ValueError, match="LATERAL without a group"):
+        lateral_groups("SELECT * { LATERAL ?x }")
+
+
+@pytest.mark.parametrize("query", named_queries(), ids=lambda q: q.name)
+def test_lateral_only_where_dropping_it_keeps_the_answer(query: NamedQuery) -> None:
+    """Each LATERAL group is one GRAPH block of triple patterns (a join) or one OPTIONAL of such a block (a left
+    join): evaluated with the rows before it bound, or joined with them, the answer is the same."""
+    for _, brace, close in lateral_groups(query.text):
+        group = " ".join(query.text[brace : close + 1].split())
+        assert re.fullmatch(r"\{ (OPTIONAL \{ )?GRAPH [?<][^{}]* \{ [^{}]* \}( \})? \}", group), group
+    plain = without_lateral(query.text)
+    Store().query(plain)  # SPARQL that pyoxigraph parses …
+    prepareQuery(plain)  # … and rdflib, which has no LATERAL

@@ -54,7 +54,7 @@ def run(
         raise CommandError(str(exc)) from None
     try:
         if endpoint is not None:
-            result = run_endpoint(endpoint, query.text, terms, timeout=timeout)
+            result = run_endpoint(endpoint, query.text_for(lateral=False), terms, timeout=timeout)
         else:
             result = run_store(open_store(store or default_store()), query.text, terms)
     except QueryRunError as exc:
