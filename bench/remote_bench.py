@@ -18,8 +18,7 @@
    ``RemoteStore.query``), one warm-up and then ``--repeats`` runs each: p50 and p95 in ms, the rows, and
    whether both answers are the same (compared by value: ``budgetlod.store.canonical.value_key``). Virtuoso gets
    the text ``budgetlod query --endpoint`` sends (without the LATERAL hints: ``budgetlod.query.dialect``); a query
-   it cannot run shows its error; ``--skip-remote`` (default ``units-side-by-side``, which makes Virtuoso 7.2 stop
-   answering anything) are not sent.
+   it cannot run shows its error; ``--skip-remote`` names queries not to send (none by default).
 
 Without ``--endpoint`` a fresh Virtuoso is started for each mode (tests/virtuoso.py: its own temporary database
 on loopback ports, ``--buffers`` pages of 8 KB — 170,000 is virtuoso.ini's advice for 2 GB — on the same cores as
@@ -208,8 +207,8 @@ def main() -> None:
     parser.add_argument("--modes", default="gsp", help="Virtuoso modes to measure, comma-separated: gsp, update")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each query (after one warm-up)")
     parser.add_argument("--buffers", type=int, default=170000, help="NumberOfBuffers of a started Virtuoso")
-    parser.add_argument("--skip-remote", default="units-side-by-side",
-                        help="queries not sent to the server (Virtuoso 7.2 stops answering anything on this one)")
+    parser.add_argument("--skip-remote", default="",
+                        help="comma-separated queries not sent to the server")
     parser.add_argument("--endpoint", help="query endpoint of a running server (else Virtuoso is started)")
     parser.add_argument("--update-endpoint")
     parser.add_argument("--gsp-endpoint")

@@ -266,6 +266,15 @@ def _convert(file: Path, *, validate: bool) -> Converted:
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress; only the failures and the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="A line for every file.")
+@click.option("--endpoint", help="Write into a remote SPARQL 1.1 store: its query endpoint URL (docs/remote-store.md).")
+@click.option("--update-endpoint", help="Its SPARQL update endpoint [default: --endpoint, unless --gsp-endpoint].")
+@click.option("--gsp-endpoint", help="Its Graph Store Protocol endpoint (graphs staged with one PUT).")
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With --endpoint: folder of the manifest and report [default: $XDG_STATE_HOME/budgetlod/remote/<endpoint>].",
+)
 def ingest(
     paths: tuple[Path, ...],
     store_path: Path | None,
@@ -276,8 +285,13 @@ def ingest(
     publish_every: float,
     quiet: bool,
     verbose: bool,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    gsp_endpoint: str | None,
+    state_path: Path | None,
 ) -> None:
-    """Parse, map, validate and load disclosures (files or folders) into the embedded store (docs/ingest.md).
+    """Parse, map, validate and load disclosures (files or folders) into the embedded store (docs/ingest.md),
+    or with --endpoint into a remote SPARQL 1.1 store (credentials from BUDGETLOD_REMOTE_USER/_PASSWORD/_AUTH).
 
     Each disclosure becomes one named graph; a changed file replaces it, an unchanged one is skipped. Files
     are converted in parallel; progress, and failures as they happen, go to stderr; the summary and the failed
@@ -285,26 +299,39 @@ def ingest(
     1 when a file was refused (--strict and Violations, or the same disclosure as another file) and none was
     unreadable, 2 when a file could not be read as a disclosure (it is skipped; the rest is loaded) or the
     store cannot be used, 130 when stopped by Ctrl-C (143 by SIGTERM): what was loaded stays, and running the
-    same command again does the rest.
+    same command again does the rest. With --endpoint, a graph the store did not take is "unwritten" (the
+    reason says what the remote graph holds now: old, new, absent, partial, unknown): exit code 2.
     """
     from budgetlod.store.ingest import default_jobs
     from budgetlod.store.progress import Progress
+    from budgetlod.store.remote_ingest import ingest_remote, open_remote
+    from budgetlod.store.sparql_client import RemoteStoreError
 
-    store = store_path or Path(str(setting("store_path")))
+    store: Path | str = store_path or Path(str(setting("store_path")))
     progress = Progress(0, quiet=quiet, verbose=verbose)
     try:
-        summary = ingest_paths(
-            paths,
-            store,
-            strict=strict,
-            jobs=jobs or default_jobs(),
-            progress=progress,
-            report=report_path,
-            publish_every=publish_every,
-            force=force,
-            handle_signals=True,
-        )
-    except StoreError as exc:
+        if endpoint is None:
+            if update_endpoint or gsp_endpoint or state_path:
+                raise StoreError("--update-endpoint, --gsp-endpoint and --state go with --endpoint")
+            summary = ingest_paths(
+                paths,
+                Path(store),
+                strict=strict,
+                jobs=jobs or default_jobs(),
+                progress=progress,
+                report=report_path,
+                publish_every=publish_every,
+                force=force,
+                handle_signals=True,
+            )
+        else:
+            if store_path is not None:
+                raise StoreError("give --store or --endpoint, not both")
+            remote = open_remote(endpoint, update_endpoint, gsp_endpoint)
+            store = endpoint
+            summary = ingest_remote(paths, remote, state=state_path, strict=strict, jobs=jobs or default_jobs(),
+                                    progress=progress, report=report_path, force=force, handle_signals=True)
+    except (StoreError, RemoteStoreError) as exc:
         click.echo(f"[ERROR] {exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
     click.echo(summary.text(store))
@@ -317,7 +344,9 @@ def ingest(
             err=True,
         )
         sys.exit(130 if summary.interrupted == "SIGINT" else 143)
-    if any(o.status == "unreadable" for o in failed):
+    if summary.stopped:
+        click.echo(f"[ERROR] {store}: stopped: {summary.stopped}; {summary.not_done} files not done", err=True)
+    if summary.stopped or any(o.status in ("unreadable", "unwritten") for o in failed):
         sys.exit(EXIT_CANNOT_RUN)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
@@ -329,6 +358,11 @@ def ingest(
 @click.option("--timeout", "query_timeout", type=float, help="Query timeout in seconds (setting query_timeout).")
 @click.option("--row-limit", type=int, help="Most result rows a query answers (setting row_limit).")
 @click.option("--workers", "query_workers", type=int, help="Query worker processes (setting query_workers).")
+@click.option(
+    "--endpoint",
+    help="Serve a remote SPARQL 1.1 store at this query URL (read-only) instead of the store; credentials from "
+    "BUDGETLOD_REMOTE_USER/_PASSWORD/_AUTH. --workers: queries at the remote store at once.",
+)
 def serve(
     store_path: Path | None,
     host: str | None,
@@ -336,25 +370,39 @@ def serve(
     query_timeout: float | None,
     row_limit: int | None,
     query_workers: int | None,
+    endpoint: str | None,
 ) -> None:
-    """Serve the store: SPARQL 1.1 protocol at /sparql, Linked Data pages, /health."""
+    """Serve the store (or a remote SPARQL store): SPARQL 1.1 protocol at /sparql, Linked Data pages, /health."""
     import uvicorn
 
     from budgetlod.serve.app import create_app
     from budgetlod.serve.config import ServerConfig
+    from budgetlod.store.sparql_client import RemoteStoreError
 
     config = ServerConfig.from_settings(
-        store_path=store_path, query_timeout=query_timeout, row_limit=row_limit, query_workers=query_workers
+        store_path=store_path,
+        query_timeout=query_timeout,
+        row_limit=row_limit,
+        query_workers=query_workers,
+        endpoint=endpoint,
     )
     try:
-        current_snapshot(config.store_path)
-    except StoreError as exc:
+        if endpoint and store_path:
+            raise StoreError("give --store or --endpoint, not both")
+        if not endpoint:
+            current_snapshot(config.store_path)
+        app = create_app(config)
+    except (StoreError, RemoteStoreError) as exc:  # a remote store's URL or credentials cannot be used
         click.echo(f"[ERROR] {exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+    if endpoint:
+        from budgetlod.serve.remote_backend import probe
+
+        click.echo(f"budgetlod {__version__}: serving the remote store {probe(app.state.backend)}", err=True)
     bind_host = host or str(setting("host"))
     bind_port = port if port is not None else int(setting("port"))
     click.echo(f"budgetlod {__version__}: query page http://{bind_host}:{bind_port}/sparql", err=True)
-    uvicorn.run(create_app(config), host=bind_host, port=bind_port, log_level="warning")
+    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
 
 
 @main.command()

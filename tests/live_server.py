@@ -22,6 +22,23 @@ GENERATED = 20
 
 
 @dataclass
+class Answer:
+    """An HTTP answer of a live server (headers with lower-case names)."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip()
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+@dataclass
 class LiveServer:
     url: str  # http://127.0.0.1:PORT
     store: Path
@@ -46,17 +63,27 @@ def build_store(folder: Path) -> Path:
 
 
 @contextmanager
-def running_server(store: Path, folder: Path, *, timeout: float = 3.0, row_limit: int = 1000) -> Iterator[LiveServer]:
+def running_server(
+    store: Path | None,
+    folder: Path,
+    *,
+    timeout: float = 3.0,
+    row_limit: int = 1000,
+    endpoint: str | None = None,
+    environment: dict[str, str] | None = None,
+) -> Iterator[LiveServer]:
+    """``budgetlod serve`` over ``store``, or with ``endpoint`` over a remote store (``--endpoint``); ``environment``
+    is added to the server's (a remote store's credentials)."""
     port = free_port()
     log = folder / f"server-{port}.log"
-    env = {**os.environ, "BUDGETLOD_BASE_IRI": "https://w3id.org/budgetlod/id/"}
+    env = {**os.environ, "BUDGETLOD_BASE_IRI": "https://w3id.org/budgetlod/id/", **(environment or {})}
+    source = ["--endpoint", endpoint] if endpoint else ["--store", str(store)]
     command = [
         sys.executable,
         "-m",
         "budgetlod",
         "serve",
-        "--store",
-        str(store),
+        *source,
         "--host",
         "127.0.0.1",
         "--port",
@@ -85,7 +112,7 @@ def running_server(store: Path, folder: Path, *, timeout: float = 3.0, row_limit
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not answer /health in 60 s: {log.read_text(errors='replace')}")
             time.sleep(0.2)
-        yield LiveServer(url, store, process, log)
+        yield LiveServer(url, store or Path(), process, log)
     finally:
         process.terminate()
         try:

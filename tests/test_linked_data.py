@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import rdflib
+from live_server import Answer
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from budgetlod import resources
@@ -38,21 +39,6 @@ RDF_FORMATS = {
     ".jsonld": ("application/ld+json", RdfFormat.JSON_LD),
 }
 RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip()
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
 
 
 def get(server: Any, path: str, accept: str | None = None, **headers: str) -> Answer:

@@ -3,6 +3,7 @@ result writers (checked against pyoxigraph's own parsers), the query headers, an
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,3 +292,33 @@ def test_result_cache_drops_the_least_recently_used() -> None:
     assert cache.get("s1", "b") is None and cache.get("s1", "c") is not None and len(cache) == 3
     assert cache.get("s2", "a") is None and len(cache) == 0 and cache.size_bytes == 0  # a new snapshot
     assert (cache.hits, cache.misses) == (2, 2)
+
+
+def test_health_counts_once_per_snapshot_in_the_background(small_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from budgetlod.serve import backend as backend_module
+
+    calls: list[float] = []
+    release = threading.Event()
+
+    def slow_count(store: Store) -> dict[str, int]:
+        calls.append(time.monotonic())
+        release.wait(10)
+        return {"http://example.org/g0": 40}
+
+    monkeypatch.setattr(backend_module, "count_triples", slow_count)
+    monkeypatch.setattr(backend_module, "HEALTH_WAIT_SECONDS", 0.2)
+    embedded = backend_module.EmbeddedBackend(ServerConfig.from_settings(store_path=small_store))
+    try:
+        assert embedded.health() == {
+            "store": "embedded",
+            "snapshot": str((small_store / "snapshots" / "1").resolve()),
+            "graphs": None,
+            "triples": None,
+            "counting": True,
+        }
+        release.set()
+        assert embedded.health()["triples"] == 40 and embedded.health()["graphs"] == 1
+        assert len(calls) == 1  # counted once for the snapshot
+    finally:
+        release.set()
+        embedded.close()

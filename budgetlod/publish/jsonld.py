@@ -28,12 +28,13 @@ from functools import cache
 from typing import Any
 
 from pyld import jsonld  # type: ignore[import-untyped]
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from budgetlod import resources
 from budgetlod.prefixes import PREFIXES, iri
 from budgetlod.publish.context import CONTEXT_IRI
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH, ONTOLOGY_GRAPH, vocabulary_quads
+from budgetlod.store.base import QuadReader
 
 __all__ = [
     "CONTEXT_IRI",
@@ -233,7 +234,7 @@ def publication_quads(quads: Iterable[Quad | Triple], codelist: Iterable[Triple]
     return list(dict.fromkeys(triples + labels))
 
 
-def publication_triples_from_store(store: Store, disclosure_iri: str) -> list[Triple]:
+def publication_triples_from_store(store: QuadReader, disclosure_iri: str) -> list[Triple]:
     """The publication graph of a disclosure held in the store: ``GRAPH <disclosure_iri>`` plus the
     labels of its code concepts from the code list graph (and the ontology graph's concepts).
 

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from pyoxigraph import Literal, NamedNode, Store, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from budgetlod.prefixes import PREFIXES, iri
 from budgetlod.publish import authorities as auth
@@ -37,6 +37,7 @@ from budgetlod.publish.catalog import CATALOG, CatalogueSettings
 from budgetlod.rdf.iris import content_hash
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH, ONTOLOGY_GRAPH
 from budgetlod.settings import setting
+from budgetlod.store.base import GraphReader
 
 VOID = "https://w3id.org/budgetlod/void"
 FEATURES = tuple(auth.FORMATS[code].w3c_format for code in ("ttl", "jsonld", "nt", "nq"))
@@ -78,7 +79,7 @@ class VoidStatistics:
         return sum(self.graph_triples.values())
 
 
-def void_statistics(store: Store, uri_space: str | None = None) -> VoidStatistics:
+def void_statistics(store: GraphReader, uri_space: str | None = None) -> VoidStatistics:
     """Count everything in four queries (each one pass over the quads; the classes through the type index)."""
     space = uri_space if uri_space is not None else str(setting("base_iri"))
     graphs: Counter[str] = Counter()
@@ -149,7 +150,7 @@ class _Triples:
 
 
 def void_triples(
-    store: Store,
+    store: GraphReader,
     *,
     base_url: str,
     sparql_endpoint: str | None,

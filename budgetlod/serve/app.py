@@ -1,5 +1,8 @@
 """The HTTP server: an app factory, routers, the store injected (FastAPI).
 
+The store is a :class:`~budgetlod.serve.backend.Backend` made from the configuration — the embedded store, or a
+remote SPARQL 1.1 store (``config.endpoint``) — and given to the routers by ``Depends(get_backend)``.
+
 Routers: :mod:`budgetlod.serve.sparql` (the SPARQL 1.1 protocol at ``/sparql``),
 :mod:`budgetlod.serve.pages` (Linked Data: every minted IRI dereferences),
 :mod:`budgetlod.serve.queries` (the named queries), :mod:`budgetlod.serve.publishing` (JSON-LD context,
@@ -16,9 +19,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from budgetlod import __version__
+from budgetlod.serve.backend import Backend, get_backend, make_backend
 from budgetlod.serve.config import ServerConfig
-from budgetlod.serve.snapshot import SnapshotReader
-from budgetlod.store.embedded import StoreError, count_triples
+from budgetlod.serve.remote_backend import store_failed
+from budgetlod.store.embedded import StoreError
+from budgetlod.store.sparql_client import RemoteStoreError
 
 health = APIRouter()
 
@@ -26,11 +31,6 @@ health = APIRouter()
 def get_config(request: Request) -> ServerConfig:
     config: ServerConfig = request.app.state.config
     return config
-
-
-def get_reader(request: Request) -> SnapshotReader:
-    reader: SnapshotReader = request.app.state.reader
-    return reader
 
 
 @health.get("/", include_in_schema=False)
@@ -42,39 +42,34 @@ def home(config: ServerConfig = Depends(get_config)) -> RedirectResponse:  # noq
 
 
 @health.get("/health")
-def health_check(reader: SnapshotReader = Depends(get_reader)) -> JSONResponse:  # noqa: B008
-    """Store reachable, graph and triple counts, version."""
+def health_check(backend: Backend = Depends(get_backend)) -> JSONResponse:  # noqa: B008
+    """Store reachable (which store: embedded with its snapshot, or remote with its endpoint), graph and triple
+    counts, version."""
     try:
-        counts = count_triples(reader.store())
+        figures = backend.health()
     except StoreError as exc:
-        return JSONResponse({"status": "error", "error": str(exc), "version": __version__}, status_code=503)
-    return JSONResponse(
-        {
-            "status": "ok",
-            "version": __version__,
-            "snapshot": reader.snapshot,
-            "graphs": len(counts),
-            "triples": sum(counts.values()),
-        }
-    )
+        return JSONResponse(
+            {"status": "error", "store": backend.kind, "error": str(exc), "version": __version__}, status_code=503
+        )
+    return JSONResponse({"status": "ok", "version": __version__, **figures})
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
     config = config or ServerConfig.from_settings()
+    backend = make_backend(config)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from budgetlod.serve.workers import QueryPool
-
-        app.state.pool = QueryPool(config)
+        backend.start()
         try:
             yield
         finally:
-            app.state.pool.close()
+            backend.close()
 
     app = FastAPI(title="budgetlod", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None)
     app.state.config = config
-    app.state.reader = SnapshotReader(config.store_path)
+    app.state.backend = backend
+    app.add_exception_handler(RemoteStoreError, store_failed)  # a page's read of a remote store failed
     if config.cors:
         app.add_middleware(
             CORSMiddleware,

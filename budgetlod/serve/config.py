@@ -20,6 +20,7 @@ class ServerConfig:
     cors: bool
     public_base_url: str
     result_cache_bytes: int = 0
+    endpoint: str | None = None  # a remote SPARQL 1.1 query endpoint served instead of the store (serve --endpoint)
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> ServerConfig:

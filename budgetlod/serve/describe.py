@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import unquote, urlsplit
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolution, Store, Triple, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolution, QuerySolutions, Triple, Variable
 
 from budgetlod.prefixes import ONTOLOGY, PREFIXES, iri
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH, ONTOLOGY_GRAPH
+from budgetlod.store.base import QuadReader
 
 VOCAB_ROOT = "https://w3id.org/budgetlod"  # the ontology and the code lists: IRIs fixed, not under base_iri
 W3ID_HOST = "w3id.org"
@@ -30,7 +31,8 @@ MAX_LIST = 5000  # most rows of a listing page (a code list's concepts, the unit
 
 # --- SPARQL -----------------------------------------------------------------------------------------
 # Prefixes come from budgetlod.prefixes (passed as `prefixes=`); ?table, ?disclosure, ?unit, ?scheme are
-# substituted with the resource of the page.
+# substituted with the resource of the page. IRIs are ordered by STR(): a remote store (Virtuoso) orders IRIs
+# by an internal id, not by their text.
 
 TABLES_QUERY = """
 SELECT ?disclosure ?table ?type ?title ?unit ?line ?empty ?note WHERE {
@@ -43,7 +45,7 @@ SELECT ?disclosure ?table ?type ?title ?unit ?line ?empty ?note WHERE {
     OPTIONAL { ?table bl:emptyTable ?empty }
     OPTIONAL { ?table bl:emptyNote ?note }
   }
-} ORDER BY ?type ?table
+} ORDER BY STR(?type) STR(?table)
 """
 
 _CELL_LOCATORS = """
@@ -86,7 +88,7 @@ SELECT ?unit ?disclosure ?year ?kind ?title ?issued WHERE {
     OPTIONAL { ?disclosure dct:title ?title }
     OPTIONAL { ?disclosure dct:issued ?issued }
   }
-} ORDER BY DESC(?year) ?disclosure
+} ORDER BY DESC(STR(?year)) STR(?disclosure)
 """
 
 STATEMENTS_QUERY = """
@@ -98,7 +100,7 @@ SELECT ?disclosure ?statement ?text ?line ?section ?subject WHERE {
     OPTIONAL { ?statement bl:sourceSection ?section }
     OPTIONAL { ?statement bl:statementSubject ?subject }
   }
-} ORDER BY ?line ?statement
+} ORDER BY ?line STR(?statement)
 """
 
 FINDINGS_QUERY = """
@@ -111,34 +113,36 @@ SELECT ?disclosure ?annotation ?severity ?message ?line ?focus ?shape WHERE {
     OPTIONAL { ?annotation sh:focusNode ?focus }
     OPTIONAL { ?annotation sh:sourceShape ?shape }
   }
-} ORDER BY ?line ?annotation
+} ORDER BY ?line STR(?annotation)
 """
 
 CONCEPTS_QUERY = """
 SELECT ?scheme ?concept ?notation WHERE {
   GRAPH ?g { ?concept skos:inScheme ?scheme . OPTIONAL { ?concept skos:notation ?notation } }
-} ORDER BY ?notation ?concept
+} ORDER BY ?notation STR(?concept)
 """
 
 UNITS_QUERY = """
 SELECT ?unit (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?disclosure) AS ?count) WHERE {
   GRAPH ?disclosure { ?disclosure a bl:Disclosure ; bl:budgetUnit ?unit . OPTIONAL { ?unit foaf:name ?name } }
-} GROUP BY ?unit ORDER BY ?label ?unit
+} GROUP BY ?unit ORDER BY ?label STR(?unit)
 """
 
 SCHEMES_QUERY = """
-SELECT ?scheme WHERE { GRAPH ?g { ?scheme a skos:ConceptScheme } } ORDER BY ?scheme
+SELECT ?scheme WHERE { GRAPH ?g { ?scheme a skos:ConceptScheme } } ORDER BY STR(?scheme)
 """
 
 
-def select(store: Store, query: str, limit: int = MAX_LIST, **bindings: NamedNode) -> list[QuerySolution]:
+def select(store: QuadReader, query: str, limit: int = MAX_LIST, **bindings: NamedNode) -> list[QuerySolution]:
     """Run one of the queries above, its variables bound to the given resources (at most ``limit`` rows)."""
     substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(name): node for name, node in bindings.items()
     }
     solutions = store.query(query, prefixes=PREFIXES, substitutions=substitutions)
+    if not isinstance(solutions, QuerySolutions):
+        raise TypeError(f"not a SELECT answer: {type(solutions).__name__}")
     rows: list[QuerySolution] = []
-    for solution in solutions:  # type: ignore[union-attr]
+    for solution in solutions:
         rows.append(solution)
         if len(rows) >= limit:
             break
@@ -218,20 +222,20 @@ def _key(triple: Triple) -> tuple[str, str, str]:
     return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
-def describe(store: Store, resource: str) -> list[Triple]:
+def describe(store: QuadReader, resource: str) -> list[Triple]:
     """The triples with the resource as subject, from every graph, once each, in a stable order."""
     node = NamedNode(resource)
     triples = {_key(q.triple): q.triple for q in store.quads_for_pattern(node, None, None, None)}
     return [triples[k] for k in sorted(triples)]
 
 
-def graph_triples(store: Store, graph: str) -> list[Triple]:
+def graph_triples(store: QuadReader, graph: str) -> list[Triple]:
     """A whole vocabulary graph (the ontology, the code lists)."""
     triples = {_key(q.triple): q.triple for q in store.quads_for_pattern(None, None, None, NamedNode(graph))}
     return [triples[k] for k in sorted(triples)]
 
 
-def ontology_document(store: Store) -> list[Triple]:
+def ontology_document(store: QuadReader) -> list[Triple]:
     """What ``/ontology`` answers in RDF: the ontology graph (the ontology, its terms, the DSDs, the reused
     terms it declares) — one document for every ``bl:`` hash IRI."""
     return graph_triples(store, ONTOLOGY_GRAPH)
@@ -267,32 +271,72 @@ def curie(resource: str) -> str:
     return resource
 
 
+LABELS_QUERY = """
+SELECT ?s ?p ?o WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER(?p IN (skos:prefLabel, rdfs:label, foaf:name, dct:title) && isLiteral(?o))
+}
+"""  # VALUES ?s { … } goes first (Labels.prefetch); FILTER IN: 4x faster on Oxigraph than VALUES ?p
+PREFETCH_CHUNK = 200  # resources a query
+
+
+def _label_choice(literals: Iterable[tuple[str, Literal]]) -> dict[str, str]:
+    """By language, the label of the first label property that has one (least text first when a property has
+    several in one language, so that the choice does not depend on the store's order)."""
+    by_property: dict[str, dict[str, str]] = {}
+    for prop, literal in literals:
+        found = by_property.setdefault(prop, {})
+        key = literal.language or ""
+        found[key] = min(found.get(key, literal.value), literal.value)
+    return next((by_property[p] for p in LABEL_PROPERTIES if by_property.get(p)), {})
+
+
 @dataclass
 class Labels:
     """The labels of resources (``skos:prefLabel``, ``rdfs:label``, ``foaf:name``, ``dct:title``) by language,
-    looked up once per page."""
+    looked up once per page: one at a time, or many in one query (:meth:`prefetch`, which is what a remote store
+    needs: one round trip instead of one per resource)."""
 
-    store: Store
+    store: QuadReader
     lang: str = "zh"
     _cache: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def all(self, resource: str) -> dict[str, str]:
         if resource not in self._cache:
-            found: dict[str, str] = {}
             try:
                 node = NamedNode(resource)
             except ValueError:
-                self._cache[resource] = found
-                return found
+                self._cache[resource] = {}
+                return self._cache[resource]
+            found: dict[str, str] = {}
             for prop in LABEL_PROPERTIES:
-                for quad in self.store.quads_for_pattern(node, NamedNode(prop), None, None):
-                    obj = quad.object
-                    if isinstance(obj, Literal):
-                        found.setdefault(obj.language or "", obj.value)
+                quads = self.store.quads_for_pattern(node, NamedNode(prop), None, None)
+                found = _label_choice((prop, q.object) for q in quads if isinstance(q.object, Literal))
                 if found:
                     break  # the first label property that has one wins
             self._cache[resource] = found
         return self._cache[resource]
+
+    def prefetch(self, resources: Iterable[str]) -> None:
+        """Look up the labels of many resources at once (the IRIs written into the query by pyoxigraph)."""
+        nodes: dict[str, NamedNode] = {}
+        for resource in resources:
+            if resource not in self._cache and resource not in nodes:
+                try:
+                    nodes[resource] = NamedNode(resource)
+                except ValueError:
+                    self._cache[resource] = {}
+        pending = list(nodes.values())
+        for start in range(0, len(pending), PREFETCH_CHUNK):
+            chunk = pending[start : start + PREFETCH_CHUNK]
+            values = "VALUES ?s { " + " ".join(str(node) for node in chunk) + " }\n"
+            found: dict[str, list[tuple[str, Literal]]] = {node.value: [] for node in chunk}
+            for row in select(self.store, LABELS_QUERY.replace("WHERE {\n", "WHERE {\n  " + values, 1), limit=10**6):
+                subject, prop, obj = row["s"], row["p"], row["o"]
+                if isinstance(subject, NamedNode) and isinstance(prop, NamedNode) and isinstance(obj, Literal):
+                    found.setdefault(subject.value, []).append((prop.value, obj))
+            for resource, literals in found.items():
+                self._cache[resource] = _label_choice(literals)
 
     def get(self, resource: str, lang: str | None = None) -> str | None:
         found = self.all(resource)

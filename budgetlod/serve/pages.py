@@ -10,8 +10,9 @@
 * The HTML pages (Jinja2, ``templates/``, autoescaped) are in Chinese or English: ``?lang=en`` or
   Accept-Language.
 
-The handlers are plain ``def``: FastAPI runs them in its thread pool, on the server's read-only snapshot
-(:class:`~budgetlod.serve.snapshot.SnapshotReader`), never in the user-query worker pool.
+The handlers are plain ``def``: FastAPI runs them in its thread pool, on the store the backend gives
+(:mod:`budgetlod.serve.backend`: the embedded store's read-only snapshot, or a remote store read through SPARQL),
+never in the user-query worker pool.
 """
 
 from __future__ import annotations
@@ -24,22 +25,23 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pyoxigraph import Store, Triple
+from pyoxigraph import Triple
 
 from budgetlod import __version__, resources
 from budgetlod.prefixes import iri
 from budgetlod.publish import catalog, jsonld, schemaorg
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import ONTOLOGY_GRAPH
-from budgetlod.serve.app import get_config, get_reader
+from budgetlod.serve.app import get_config
+from budgetlod.serve.backend import Backend, get_backend
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import HTML, REPRESENTATIONS, Representation, language, negotiate, split_suffix
 from budgetlod.serve.describe import Site, describe, ontology_document
 from budgetlod.serve.publishing import base_url
-from budgetlod.serve.snapshot import SnapshotReader
 from budgetlod.serve.text import TEXT
 from budgetlod.serve.views import Views
 from budgetlod.settings import setting
+from budgetlod.store.base import QuadReader
 from budgetlod.store.embedded import StoreError
 
 TEMPLATES = Environment(
@@ -75,14 +77,14 @@ def data_resource(
     request: Request,
     rest: str,
     config: ServerConfig = Depends(get_config),  # noqa: B008
-    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+    backend: Backend = Depends(get_backend),  # noqa: B008
 ) -> Response:
     """``{base_iri}{rest}`` as HTML, Turtle, JSON-LD or N-Triples (suffix ``.html .ttl .jsonld .nt``, or Accept)."""
     site = Site(config.base_iri)
     tail = _after(request, DATA_PREFIX)
     if tail in ("", "index.html"):
-        return _index(request, site, reader, "units")
-    return _serve(request, site, reader, site.data_iris, tail)
+        return _index(request, site, backend, "units")
+    return _serve(request, site, backend, site.data_iris, tail)
 
 
 @router.api_route("/ontology{rest:path}", methods=["GET", "HEAD"], summary="The ontology and its DSDs")
@@ -90,7 +92,7 @@ def ontology_resource(
     request: Request,
     rest: str,
     config: ServerConfig = Depends(get_config),  # noqa: B008
-    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+    backend: Backend = Depends(get_backend),  # noqa: B008
 ) -> Response:
     """``https://w3id.org/budgetlod/ontology`` (with its ``#`` terms) and ``…/ontology/dsd/…``."""
     tail = _after(request, "/ontology")
@@ -98,7 +100,7 @@ def ontology_resource(
         docs = pylode_docs()
         if docs is not None:
             return FileResponse(docs, media_type=HTML.content_type)
-    return _serve(request, Site(config.base_iri), reader, lambda p: Site.vocabulary_iris("/ontology" + p), tail)
+    return _serve(request, Site(config.base_iri), backend, lambda p: Site.vocabulary_iris("/ontology" + p), tail)
 
 
 @router.api_route("/codelist{rest:path}", methods=["GET", "HEAD"], summary="A code list or a code")
@@ -106,14 +108,14 @@ def codelist_resource(
     request: Request,
     rest: str,
     config: ServerConfig = Depends(get_config),  # noqa: B008
-    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+    backend: Backend = Depends(get_backend),  # noqa: B008
 ) -> Response:
     """``https://w3id.org/budgetlod/codelist/{scheme}`` and ``…/{scheme}/{code}``."""
     site = Site(config.base_iri)
     tail = _after(request, "/codelist")
     if tail in ("", "/", "/index.html"):
-        return _index(request, site, reader, "schemes")
-    return _serve(request, site, reader, lambda p: Site.vocabulary_iris("/codelist" + p), tail)
+        return _index(request, site, backend, "schemes")
+    return _serve(request, site, backend, lambda p: Site.vocabulary_iris("/codelist" + p), tail)
 
 
 def pylode_docs() -> Path | None:
@@ -125,7 +127,7 @@ def pylode_docs() -> Path | None:
 # --- answering --------------------------------------------------------------------------------------
 
 
-def _find(store: Store, candidates: list[str]) -> tuple[str, list[Triple]] | None:
+def _find(store: QuadReader, candidates: list[str]) -> tuple[str, list[Triple]] | None:
     for resource in candidates:
         triples = ontology_document(store) if resource == ONTOLOGY_GRAPH else describe(store, resource)
         if triples:
@@ -133,9 +135,9 @@ def _find(store: Store, candidates: list[str]) -> tuple[str, list[Triple]] | Non
     return None
 
 
-def _serve(request: Request, site: Site, reader: SnapshotReader, resolve: Resolver, tail: str) -> Response:
+def _serve(request: Request, site: Site, backend: Backend, resolve: Resolver, tail: str) -> Response:
     try:
-        store = reader.store()
+        store = backend.store()
     except StoreError as exc:
         return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
     stem, chosen = split_suffix(tail)
@@ -163,7 +165,7 @@ def _serve(request: Request, site: Site, reader: SnapshotReader, resolve: Resolv
         headers["Vary"] = "Accept"
         headers["Content-Location"] = path + rep.suffix
     if rep is not HTML:
-        return Response(_rdf(reader, store, resource, triples, rep), media_type=rep.content_type, headers=headers)
+        return Response(_rdf(backend, resource, triples, rep), media_type=rep.content_type, headers=headers)
     lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     if "lang" not in request.query_params:  # the language came from Accept-Language (or its absence)
         headers["Vary"] = "Accept, Accept-Language" if chosen is None else "Accept-Language"
@@ -188,25 +190,25 @@ def _is_disclosure(triples: list[Triple]) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _disclosure_rdf(snapshot: str, resource: str, key: str) -> bytes:
+def _disclosure_rdf(backend: Backend, version: str, resource: str, key: str) -> bytes:
     """A disclosure's publication graph (its graph and the labels of its codes) in a format; the framed
-    JSON-LD document for ``jsonld`` (docs/jsonld.md). Cached per snapshot: framing takes ~0.3 s."""
-    store = Store.read_only(snapshot)
-    triples = jsonld.publication_triples_from_store(store, resource)
+    JSON-LD document for ``jsonld`` (docs/jsonld.md). Cached per store version (snapshot): framing takes ~0.3 s."""
+    triples = jsonld.publication_triples_from_store(backend.store(), resource)
     return jsonld.dumps(jsonld.disclosure_document(triples)) if key == "jsonld" else to_bytes(triples, key)
 
 
-def _rdf(reader: SnapshotReader, store: Store, resource: str, triples: list[Triple], rep: Representation) -> bytes:
+def _rdf(backend: Backend, resource: str, triples: list[Triple], rep: Representation) -> bytes:
     """A resource's RDF: a disclosure answers with its whole publication graph, any other resource with its
     description; JSON-LD is compacted with the project's context (referenced by its IRI)."""
-    if _is_disclosure(triples) and reader.snapshot is not None:
-        return _disclosure_rdf(reader.snapshot, resource, rep.key)
+    version = backend.version
+    if _is_disclosure(triples) and version is not None:
+        return _disclosure_rdf(backend, version, resource, rep.key)
     if rep.key == "jsonld":
         return jsonld.dumps(jsonld.compact_document(triples))
     return to_bytes(triples, rep.key)
 
 
-def _schema_org(request: Request, site: Site, store: Store, resource: str) -> str | None:
+def _schema_org(request: Request, site: Site, store: QuadReader, resource: str) -> str | None:
     """schema.org ``Dataset`` markup of a disclosure page (for dataset search engines)."""
     infos = [i for i in catalog.dataset_infos(store, disclosure=resource) if i.iri == resource]
     if not infos:
@@ -241,14 +243,14 @@ def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str
     }
 
 
-def _index(request: Request, site: Site, reader: SnapshotReader, kind: str) -> Response:
+def _index(request: Request, site: Site, backend: Backend, kind: str) -> Response:
     """The entry pages (HTML only, not minted IRIs): the budget units, the code lists."""
     accept = request.headers.get("accept")
     rep = negotiate(accept) if accept else HTML  # an index page has only HTML: what a client without Accept gets
     if rep is not HTML:
         return _not_found(request, rep)
     try:
-        store = reader.store()
+        store = backend.store()
     except StoreError as exc:
         return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
     lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))

@@ -9,7 +9,8 @@
 * ``GET /.well-known/void`` — the VoID description (RFC 5785 location from the VoID guide): statistics, the SPARQL
   endpoint, one subset per disclosure.
 
-Catalogue and VoID are computed once per store snapshot and base URL, then served from memory.
+Catalogue and VoID are computed once per store snapshot (a remote store: once a minute at most) and base URL, then
+served from memory.
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
-from pyoxigraph import Store, Triple
+from pyoxigraph import Triple
 
 from budgetlod import resources
 from budgetlod.publish import catalog, void
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.rdf.formats import to_bytes
-from budgetlod.serve.app import get_config, get_reader
+from budgetlod.serve.app import get_config
+from budgetlod.serve.backend import Backend, get_backend
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import JSONLD, RDF_REPRESENTATIONS, Representation, negotiate, split_suffix
 from budgetlod.serve.describe import Site
-from budgetlod.serve.snapshot import SnapshotReader
 from budgetlod.settings import setting
+from budgetlod.store.base import QuadReader
 from budgetlod.store.embedded import StoreError
 
 router = APIRouter(tags=["publishing"])
@@ -73,10 +75,10 @@ class _Cache:
 
 
 CACHE = _Cache()
-Maker = Callable[[Store, str, ServerConfig], list[Triple]]
+Maker = Callable[[QuadReader, str, ServerConfig], list[Triple]]
 
 
-def _document(request: Request, config: ServerConfig, reader: SnapshotReader, name: str, make: Maker) -> Response:
+def _document(request: Request, config: ServerConfig, backend: Backend, name: str, make: Maker) -> Response:
     """One of the publishing documents, in the representation asked for, from the cache."""
     _, chosen = split_suffix(request.url.path)
     rep: Representation | None = chosen if chosen in RDF_REPRESENTATIONS else None
@@ -85,11 +87,11 @@ def _document(request: Request, config: ServerConfig, reader: SnapshotReader, na
         available = ", ".join(r.media_type for r in RDF_REPRESENTATIONS)
         return PlainTextResponse(f"not acceptable; available: {available}\n", 406, headers={"Vary": "Accept"})
     try:
-        store = reader.store()
+        store = backend.store()
     except StoreError as exc:
         return PlainTextResponse(f"store unavailable: {exc}\n", status_code=503)
     base = base_url(request, config)
-    key = (reader.snapshot or "", base, name)
+    key = (backend.version or "", base, name)
 
     def triples() -> list[Triple]:
         return CACHE.get(key, lambda: make(store, base, config))  # type: ignore[return-value]
@@ -102,7 +104,7 @@ def _document(request: Request, config: ServerConfig, reader: SnapshotReader, na
     return Response(data, media_type=rep.content_type, headers={"Vary": "Accept"})
 
 
-def _catalogue(store: Store, base: str, config: ServerConfig) -> list[Triple]:
+def _catalogue(store: QuadReader, base: str, config: ServerConfig) -> list[Triple]:
     site = Site(config.base_iri)
 
     def page_of(iri: str) -> str:
@@ -120,7 +122,7 @@ def _catalogue(store: Store, base: str, config: ServerConfig) -> list[Triple]:
     )
 
 
-def _void(store: Store, base: str, config: ServerConfig) -> list[Triple]:
+def _void(store: QuadReader, base: str, config: ServerConfig) -> list[Triple]:
     dumps_ = str(setting("data_dumps")).split()
     return void.void_triples(store, base_url=base, sparql_endpoint=base + "sparql", data_dumps=dumps_)
 
@@ -131,9 +133,9 @@ def catalogue(
     request: Request,
     suffix: str = "",
     config: ServerConfig = Depends(get_config),  # noqa: B008
-    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+    backend: Backend = Depends(get_backend),  # noqa: B008
 ) -> Response:
-    return _document(request, config, reader, "catalog", _catalogue)
+    return _document(request, config, backend, "catalog", _catalogue)
 
 
 @router.get("/.well-known/void", summary="The VoID description")
@@ -141,6 +143,6 @@ def catalogue(
 def void_description(
     request: Request,
     config: ServerConfig = Depends(get_config),  # noqa: B008
-    reader: SnapshotReader = Depends(get_reader),  # noqa: B008
+    backend: Backend = Depends(get_backend),  # noqa: B008
 ) -> Response:
-    return _document(request, config, reader, "void", _void)
+    return _document(request, config, backend, "void", _void)

@@ -4,7 +4,7 @@
   and URL: HTML for browsers, JSON for programs (``Accept`` or ``?format=html|json``).
 * ``GET /queries/{name}?param=value…`` — the query run with its parameters bound (the defaults for those not
   given; an empty value: unbound) as typed terms in a VALUES block (:mod:`budgetlod.query.params`), through
-  the same worker pool as ``/sparql`` (timeout, row limit, ``X-Result-Truncated``). Answers: simple JSON
+  the same store and worker pool as ``/sparql`` (timeout, row limit, ``X-Result-Truncated``). Answers: simple JSON
   (``application/json``, ``?format=json``: columns, rows with exact numbers, the parameters used), SPARQL
   results JSON (``application/sparql-results+json``, ``?format=srj``), CSV (``text/csv``, ``?format=csv``)
   or HTML (the parameters as a form, a bar chart as inline SVG where the query declares one, the result
@@ -36,6 +36,7 @@ from budgetlod.query.params import ParamError, Term, bind, with_values
 from budgetlod.query.run import QueryRunError, Result, result_from_json
 from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
 from budgetlod.serve import results
+from budgetlod.serve.backend import get_backend
 from budgetlod.serve.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import language
@@ -43,9 +44,9 @@ from budgetlod.serve.text import TEXT
 from budgetlod.serve.workers import (
     QueryError,
     QueryOptions,
-    QueryPool,
     QuerySyntaxError,
     QueryTimeout,
+    StoreFailed,
     StoreUnavailable,
 )
 
@@ -214,14 +215,17 @@ async def run_query(request: Request, name: str) -> Response:
         return _not_acceptable(RUN_FORMATS)
     config = _config(request)
     options = QueryOptions(formats={results.SELECT: results.JSON.name}, row_limit=config.row_limit)
-    pool: QueryPool = request.app.state.pool
+    backend = get_backend(request)
     try:
         # the parameters as typed terms in a VALUES block (budgetlod.query.params), run like /sparql's queries
-        outcome = await run_in_threadpool(pool.run, with_values(query.text, terms), options)
+        text = query.text_for(lateral=backend.kind == "embedded")  # no LATERAL for a remote store
+        outcome = await run_in_threadpool(backend.run, with_values(text, terms), options)
     except QueryTimeout as exc:
         return _error(503, f"Query stopped: {exc}.", {"Retry-After": "1"})
     except StoreUnavailable as exc:
         return _error(503, f"The store is not available: {exc}")
+    except StoreFailed as exc:  # a remote store refused or failed our query: not the client's fault
+        return _error(502, f"The query failed: {exc}")
     except (QuerySyntaxError, QueryError) as exc:
         return _error(500, f"The query failed: {exc}")
     headers = {

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -81,6 +82,39 @@ class QueryCheck:
     update: str | None  # the first SPARQL Update keyword, if any
     service: bool  # SERVICE appears (federated query)
     dataset: bool  # FROM / FROM NAMED: the query names its own dataset
+
+
+def parse_loop(conn: Connection) -> None:
+    """A child process that parses queries with pyoxigraph for a server over a remote store
+    (:class:`budgetlod.serve.remote_backend.SyntaxChecker`): says "ready", then receives a query text and answers
+    pyoxigraph's syntax error message, or None when the query parses. pyoxigraph parses and evaluates in one call,
+    on an empty store here, and evaluates some queries at once (an aggregate over VALUES alone, MINUS): the parent
+    kills this process when an answer is late. Light on imports, so that it starts quickly."""
+    import signal
+
+    from pyoxigraph import Store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
+    empty = Store()
+    conn.send(("ready", None))
+    while True:
+        try:
+            text = conn.recv()
+        except (EOFError, OSError):
+            return
+        if text is None:
+            return
+        try:
+            empty.query(text)
+            message = None
+        except SyntaxError as exc:
+            message = str(exc)
+        except Exception:  # an evaluation error is not a syntax error
+            message = None
+        try:
+            conn.send(message)
+        except (BrokenPipeError, OSError):
+            return
 
 
 def check(text: str) -> QueryCheck:

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from pyoxigraph import NamedNode, QuerySolution, Store
+from pyoxigraph import NamedNode, QuerySolution
 
 from budgetlod.rdf import components as c
 from budgetlod.rdf.dsd import table_dimensions
 from budgetlod.serve.describe import CELLS_QUERY, TABLES_QUERY, UNREADABLE_QUERY, amount, local_name, select, value
 from budgetlod.specs import ColumnSpec, TableSpec, spec
+from budgetlod.store.base import QuadReader
 
 CODE_SEGMENTS = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}  # function 3+2+2 digits, economic 3+2
 CODE_GROUP = "科目编码"
@@ -108,13 +109,13 @@ class _Block:
     levels: frozenset[str] = frozenset()  # aggregation levels the block's rows have
 
 
-def tables_of(store: Store, disclosure: str, href: Callable[[str], str], lang: str) -> list[RebuiltTable]:
+def tables_of(store: QuadReader, disclosure: str, href: Callable[[str], str], lang: str) -> list[RebuiltTable]:
     """Every table of a disclosure, in table-number order."""
     metas = select(store, TABLES_QUERY, limit=100, disclosure=NamedNode(disclosure))
     return [_rebuild(store, meta, href, lang) for meta in _unique(metas)]
 
 
-def table(store: Store, table_iri: str, href: Callable[[str], str], lang: str) -> RebuiltTable | None:
+def table(store: QuadReader, table_iri: str, href: Callable[[str], str], lang: str) -> RebuiltTable | None:
     metas = select(store, TABLES_QUERY, limit=10, table=NamedNode(table_iri))
     return _rebuild(store, metas[0], href, lang) if metas else None
 
@@ -133,7 +134,7 @@ def _spec(table_type: str) -> TableSpec | None:
         return None
 
 
-def _rebuild(store: Store, meta: QuerySolution, href: Callable[[str], str], lang: str) -> RebuiltTable:
+def _rebuild(store: QuadReader, meta: QuerySolution, href: Callable[[str], str], lang: str) -> RebuiltTable:
     table_iri = value(meta, "table") or ""
     table_type = value(meta, "type") or ""
     table_spec = _spec(table_type)

@@ -33,16 +33,16 @@ from starlette.concurrency import run_in_threadpool
 from budgetlod import __version__
 from budgetlod.querylib import named_queries
 from budgetlod.serve import results
+from budgetlod.serve.backend import Backend, get_backend
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.querycheck import check
-from budgetlod.serve.snapshot import SnapshotReader
 from budgetlod.serve.workers import (
     NotAcceptable,
     QueryError,
     QueryOptions,
-    QueryPool,
     QuerySyntaxError,
     QueryTimeout,
+    StoreFailed,
     StoreUnavailable,
 )
 from budgetlod.store.embedded import StoreError
@@ -204,9 +204,9 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
         default_graphs=tuple(default_graphs) if given else None,
         named_graphs=tuple(named_graphs) if given else None,
     )
-    pool: QueryPool = request.app.state.pool
+    backend = get_backend(request)
     try:
-        outcome = await run_in_threadpool(pool.run, query, options)
+        outcome = await run_in_threadpool(backend.run, query, options)
     except QuerySyntaxError as exc:
         raise Refused(400, syntax_message(str(exc), query)) from None
     except NotAcceptable as exc:
@@ -215,6 +215,8 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
         raise Refused(503, f"Query stopped: {exc}.", {"Retry-After": "1"}) from None
     except StoreUnavailable as exc:
         raise Refused(503, f"The store is not available: {exc}") from None
+    except StoreFailed as exc:
+        raise Refused(exc.status, f"The query failed: {exc}") from None
     except QueryError as exc:
         raise Refused(500, f"The query failed: {exc}") from None
     headers = {
@@ -286,8 +288,14 @@ def service_description(endpoint: str, graphs: list[str], config: ServerConfig) 
             default,
             description,
             Literal(
-                "The default graph is the union of all named graphs (a triple stated in several graphs matches once "
-                "per graph); default-graph-uri / named-graph-uri, or FROM / FROM NAMED, choose another dataset.",
+                (
+                    "The default graph is the remote store's (Virtuoso: the union of all its graphs, its own system "
+                    "graphs included)"
+                    if config.endpoint
+                    else "The default graph is the union of all named graphs (a triple stated in several graphs "
+                    "matches once per graph)"
+                )
+                + "; default-graph-uri / named-graph-uri, or FROM / FROM NAMED, choose another dataset.",
                 language="en",
             ),
         ),
@@ -306,9 +314,9 @@ SD_PREFIXES = {
 }
 
 
-def _graph_names(reader: SnapshotReader) -> list[str]:
+def _graph_names(backend: Backend) -> list[str]:
     try:
-        return [g.value for g in reader.store().named_graphs() if isinstance(g, NamedNode)]
+        return backend.graph_names()
     except (StoreError, OSError):
         return []
 
@@ -321,7 +329,7 @@ async def _describe_or_page(request: Request, accept: str | None, requested: lis
     if fmt is results.HTML:
         return _query_page()
     config = _config(request)
-    graphs = await run_in_threadpool(_graph_names, request.app.state.reader)
+    graphs = await run_in_threadpool(_graph_names, get_backend(request))
     body = results.write_graph(fmt, service_description(endpoint_url(request), graphs, config), SD_PREFIXES)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Store, Triple
+from pyoxigraph import Literal, NamedNode, QuerySolution, Triple
 
 from budgetlod.prefixes import ONTOLOGY, iri
 from budgetlod.serve import rebuild
@@ -19,6 +19,7 @@ from budgetlod.serve.describe import (
     CONCEPTS_QUERY,
     DISCLOSURES_QUERY,
     FINDINGS_QUERY,
+    MAX_LIST,
     RDF_TYPE,
     SCHEMES_QUERY,
     STATEMENTS_QUERY,
@@ -28,6 +29,7 @@ from budgetlod.serve.describe import (
     curie,
     describe,
     first,
+    iter_terms,
     literal_text,
     local_name,
     objects,
@@ -37,6 +39,7 @@ from budgetlod.serve.describe import (
     value,
     year_of,
 )
+from budgetlod.store.base import QuadReader
 
 SEVERITIES = {
     iri("sh:Violation"): ("violation", {"zh": "违规", "en": "Violation"}),
@@ -80,7 +83,7 @@ def _figure(triples: list[Triple], predicate: str) -> str:
 
 
 class Views:
-    def __init__(self, store: Store, site: Site, lang: str, query: str = "") -> None:
+    def __init__(self, store: QuadReader, site: Site, lang: str, query: str = "") -> None:
         self.store = store
         self.site = site
         self.lang = lang
@@ -135,8 +138,15 @@ class Views:
 
     # --- pages --------------------------------------------------------------------------------------
 
+    def _rows(self, query: str, *labelled: str, **bindings: NamedNode) -> list[QuerySolution]:
+        """A page query's rows, the labels of the IRIs in the ``labelled`` columns looked up together."""
+        rows = select(self.store, query, MAX_LIST, **bindings)
+        self.labels.prefetch(t.value for s in rows for name in labelled if isinstance(t := s[name], NamedNode))
+        return rows
+
     def page(self, resource: str, triples: list[Triple]) -> Page:
         types = types_of(triples)
+        self.labels.prefetch([resource, *iter_terms(triples)])
         page = Page(
             "resource",
             resource,
@@ -181,14 +191,14 @@ class Views:
                     "section": value(s, "section") or "",
                     "subject": self.term(s["subject"]) if s["subject"] is not None else None,
                 }
-                for s in select(self.store, STATEMENTS_QUERY, disclosure=d)
+                for s in self._rows(STATEMENTS_QUERY, "subject", disclosure=d)
             ],
             "findings": self._findings(d),
         }
 
     def _findings(self, disclosure: NamedNode) -> list[dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
-        for s in select(self.store, FINDINGS_QUERY, disclosure=disclosure):
+        for s in self._rows(FINDINGS_QUERY, "focus", disclosure=disclosure):
             key = value(s, "annotation") or ""
             entry = found.setdefault(key, {"href": self.href(key), "messages": [], "line": "", "focus": None})
             severity = value(s, "severity") or ""
@@ -238,7 +248,7 @@ class Views:
 
     def _unit(self, page: Page) -> None:
         page.kind = "unit"
-        rows = select(self.store, DISCLOSURES_QUERY, unit=NamedNode(page.iri))
+        rows = self._rows(DISCLOSURES_QUERY, "disclosure", "kind", unit=NamedNode(page.iri))
         seen: dict[str, dict[str, Any]] = {}
         for s in rows:
             key = value(s, "disclosure") or ""
@@ -256,7 +266,7 @@ class Views:
     def _scheme(self, page: Page) -> None:
         page.kind = "scheme"
         concepts: dict[str, dict[str, Any]] = {}
-        for s in select(self.store, CONCEPTS_QUERY, scheme=NamedNode(page.iri)):
+        for s in self._rows(CONCEPTS_QUERY, "concept", scheme=NamedNode(page.iri)):
             key = value(s, "concept") or ""
             concepts.setdefault(key, {"term": self.term(s["concept"]), "notation": value(s, "notation") or ""})
         page.extra = {"concepts": list(concepts.values())}
@@ -265,11 +275,11 @@ class Views:
 
     def units(self) -> list[dict[str, Any]]:
         return [
-            {"term": self.term(s["unit"]), "count": value(s, "count") or "0"} for s in select(self.store, UNITS_QUERY)
+            {"term": self.term(s["unit"]), "count": value(s, "count") or "0"} for s in self._rows(UNITS_QUERY, "unit")
         ]
 
     def schemes(self) -> list[TermView]:
-        return [self.term(s["scheme"]) for s in select(self.store, SCHEMES_QUERY)]
+        return [self.term(s["scheme"]) for s in self._rows(SCHEMES_QUERY, "scheme")]
 
     def ontology(self, triples: list[Triple]) -> dict[str, Any]:
         """The terms of ``bl:`` (classes, properties, others) and the DSDs, from the ontology graph."""
@@ -277,6 +287,7 @@ class Views:
         for t in triples:
             if isinstance(t.subject, NamedNode):
                 by_subject.setdefault(t.subject.value, []).append(t)
+        self.labels.prefetch([*by_subject, *iter_terms(triples)])
         head = by_subject.get(ONTOLOGY, [])
         groups: dict[str, list[dict[str, Any]]] = {"classes": [], "properties": [], "others": []}
         dsds: list[TermView] = []

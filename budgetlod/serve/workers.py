@@ -32,6 +32,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, St
 from budgetlod.serve import results
 from budgetlod.serve.cache import ResultCache
 from budgetlod.serve.config import ServerConfig
+from budgetlod.store.base import QueryResult
 
 STARTUP_SECONDS = 60.0  # a new worker must be ready within this (not counted in the query timeout)
 
@@ -57,7 +58,15 @@ class NotAcceptable(QueryError):
 
 
 class StoreUnavailable(QueryError):
-    """The store (its current snapshot) cannot be opened."""
+    """The store (its current snapshot, or a remote store) cannot be reached."""
+
+
+class StoreFailed(QueryError):
+    """A remote store refused the query (``status`` 400) or failed (502); ``str()`` names its URL and says why."""
+
+    def __init__(self, message: str, status: int = 502) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -99,13 +108,19 @@ def execute(store: Store, query: str, options: QueryOptions) -> QueryOutcome:
         kwargs["named_graphs"] = [NamedNode(g) for g in options.named_graphs or ()]
     elif options.union_default_graph:
         kwargs["use_default_graph_as_union"] = True
-    answer = store.query(query, **kwargs)
+    return serialise(store.query(query, **kwargs), options, started)
+
+
+def serialise(answer: QueryResult, options: QueryOptions, started: float, *, cut: bool = False) -> QueryOutcome:
+    """An answer (pyoxigraph's, or a remote store's, whose CONSTRUCT answer is a list of triples) in the format the
+    options ask for, at most ``row_limit`` rows; ``cut``: the store itself stopped at a cap of its own, so the answer
+    is truncated whatever its length."""
     limit = max(0, options.row_limit)
     if isinstance(answer, QueryBoolean):
         kind = results.ASK
     elif isinstance(answer, QuerySolutions):
         kind = results.SELECT
-    elif isinstance(answer, QueryTriples):
+    elif isinstance(answer, QueryTriples | list):
         kind = results.GRAPH
     else:  # pragma: no cover - pyoxigraph has no other result type
         raise QueryError(f"unexpected result type {type(answer).__name__}")
@@ -113,18 +128,18 @@ def execute(store: Store, query: str, options: QueryOptions) -> QueryOutcome:
     if name is None:
         raise NotAcceptable(kind)
     fmt = results.BY_NAME[name]
-    truncated = False
+    truncated = cut
     if isinstance(answer, QueryBoolean):
         body, count = results.write_ask(fmt, bool(answer)), 1
     elif isinstance(answer, QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [tuple(solution[v] for v in variables) for solution in itertools.islice(answer, limit + 1)]
-        truncated = len(rows) > limit
+        truncated = truncated or len(rows) > limit
         rows = rows[:limit]
         body, count = results.write_select(fmt, variables, rows), len(rows)
     else:
         triples = list(itertools.islice(answer, limit + 1))
-        truncated = len(triples) > limit
+        truncated = truncated or len(triples) > limit
         triples = triples[:limit]
         body, count = results.write_graph(fmt, triples), len(triples)
     return QueryOutcome(body, fmt.content_type, fmt.name, kind, truncated, count, time.monotonic() - started)

@@ -9,6 +9,9 @@
   and get pyoxigraph's result types: a ``pyoxigraph.Store`` and a ``RemoteStore`` satisfy it. A remote
   SELECT/ASK answer is a real ``QuerySolutions``/``QueryBoolean``; a CONSTRUCT/DESCRIBE answer is a
   list of ``Triple`` (iterating it is what consumers of ``QueryTriples`` do).
+* :class:`QuadReader` — a ``GraphReader`` that also matches quad patterns (``quads_for_pattern``), what the
+  server's pages and the publishing documents read: a ``pyoxigraph.Store``, and
+  :class:`budgetlod.store.remote_reader.RemoteReader` over a ``RemoteStore``.
 
 :func:`rows` turns either kind of SELECT answer into the neutral form, a list of ``{variable: term}``.
 """
@@ -18,7 +21,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Triple, Variable
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    Triple,
+    Variable,
+)
 
 Term = NamedNode | BlankNode | Literal | Triple
 Substitutions = dict[Variable, NamedNode | BlankNode | Literal | Triple]
@@ -51,6 +65,18 @@ class GraphReader(Protocol):
         ...
 
 
+class QuadReader(GraphReader, Protocol):
+    def quads_for_pattern(
+        self,
+        subject: NamedNode | BlankNode | Triple | None,
+        predicate: NamedNode | None,
+        object: NamedNode | BlankNode | Literal | Triple | None,
+        graph_name: NamedNode | BlankNode | DefaultGraph | None = None,
+    ) -> Iterable[Quad]:
+        """The quads matching a pattern (None matches anything; no graph_name: every graph)."""
+        ...
+
+
 def rows(answer: QueryResult) -> list[dict[str, Term]]:
     """A SELECT answer as ``[{variable name: term}]``, unbound variables left out."""
     if not isinstance(answer, QuerySolutions):
@@ -72,11 +98,12 @@ if TYPE_CHECKING:  # mypy checks that both stores satisfy the protocols; nothing
 
     from budgetlod.store.embedded import Writer
     from budgetlod.store.remote import RemoteStore
+    from budgetlod.store.remote_reader import RemoteReader
 
     def _conforms(
-        writer: Writer, remote: RemoteStore, store: Store
-    ) -> tuple[GraphWriter, GraphWriter, GraphReader, GraphReader]:
-        return writer, remote, store, remote
+        writer: Writer, remote: RemoteStore, store: Store, reader: RemoteReader
+    ) -> tuple[GraphWriter, GraphWriter, GraphReader, GraphReader, QuadReader, QuadReader]:
+        return writer, remote, store, remote, store, reader
 
 
-__all__ = ["GraphReader", "GraphWriter", "QueryResult", "Substitutions", "Term", "rows"]
+__all__ = ["GraphReader", "GraphWriter", "QuadReader", "QueryResult", "Substitutions", "Term", "rows"]
