@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -110,8 +111,9 @@ def measure(endpoint: str, query: str, repeat: int, timeout: float) -> Timing:
     return Timing(runs, rows=len(answer["results"]["bindings"]) if "results" in answer else 1)
 
 
-def tree_peak_rss(pid: int) -> int:
-    """Sum of VmHWM (peak resident set, bytes) over a process and its descendants."""
+def tree_rss(pid: int, field: str = "VmRSS:") -> int:
+    """Sum of a /proc status field (VmRSS: resident now; VmHWM: its peak), bytes, over a process and its
+    descendants."""
     pids, total = [pid], 0
     while pids:
         current = pids.pop()
@@ -121,10 +123,26 @@ def tree_peak_rss(pid: int) -> int:
         except OSError:
             continue
         for line in status.splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 total += int(line.split()[1]) * 1024
         pids += [int(child) for child in children]
     return total
+
+
+class PeakMemory(threading.Thread):
+    """Samples the resident memory of process trees every ``interval`` seconds; keeps each tree's largest sum
+    (worker processes replaced after a timeout take their own peaks with them, so VmHWM at the end is not enough)."""
+
+    def __init__(self, pids: dict[str, int], interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.pids, self.interval = pids, interval
+        self.peaks = dict.fromkeys(pids, 0)
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            for name, pid in self.pids.items():
+                self.peaks[name] = max(self.peaks[name], tree_rss(pid))
 
 
 def start_budgetlod(store: Path, port: int, timeout: float, cache: bool) -> subprocess.Popen[bytes]:
@@ -160,7 +178,6 @@ def main() -> None:
     store, work, origin = prepare_store(args)
     reader = open_reader(store)
     disclosures = sum(1 for g in reader.named_graphs() if "/disclosure/" in g.value)
-    quads = len(reader)
     del reader
     cold_port, cached_port, theirs_port = free_port(), free_port(), free_port()
     servers = {
@@ -171,7 +188,7 @@ def main() -> None:
     load_seconds = 0.0
     try:
         for name, port in (("cold", cold_port), ("cached", cached_port)):
-            wait_for(f"http://127.0.0.1:{port}/health", servers[name], 300)
+            wait_for(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", servers[name], 300)
         if args.rdflib:
             dump = work / "dump.nq"
             with dump.open("wb") as out:
@@ -186,10 +203,13 @@ def main() -> None:
             load_seconds = time.perf_counter() - start
         print(
             f"date {date.today()}, {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-            f"load average before {os.getloadavg()[0]:.1f}; store: {disclosures:,} disclosures, {quads:,} quads "
+            f"load average before {os.getloadavg()[0]:.1f}; store: {disclosures:,} disclosures "
             f"({origin}); repeat {args.repeat}"
             + (f"; rdflib-endpoint loaded the dump in {load_seconds:.0f} s" if theirs else "")
         )
+        pids = {name: process.pid for name, process in servers.items()} | ({"rdflib": theirs.pid} if theirs else {})
+        memory = PeakMemory(pids)
+        memory.start()
         header = "| query | rows | budgetlod, no cache: p50 / p95 ms | budgetlod, cache: p50 / p95 ms |"
         line = "| --- | --- | --- | --- |"
         if theirs:
@@ -203,17 +223,20 @@ def main() -> None:
             text = with_values(query.text, bind(query, {}))
             cold = measure(f"http://127.0.0.1:{cold_port}/sparql", text, args.repeat, args.query_timeout)
             cached = measure(f"http://127.0.0.1:{cached_port}/sparql", text, args.repeat, args.query_timeout)
-            row = f"| {query.name} | {cold.rows:,} | {cold.cell()} | {cached.cell()} |"
-            if theirs:
-                other = measure(f"http://127.0.0.1:{theirs_port}/", text, args.repeat, args.query_timeout)
+            row = f"| {query.name} | {max(cold.rows, cached.rows):,} | {cold.cell()} | {cached.cell()} |"
+            if theirs:  # rdflib has no LATERAL: it gets the text any such store gets (budgetlod.query.dialect)
+                plain = with_values(query.text_for(lateral=False), bind(query, {}))
+                other = measure(f"http://127.0.0.1:{theirs_port}/", plain, args.repeat, args.query_timeout)
                 ratio = f"{other.p50_ms / cold.p50_ms:,.0f}×" if other.runs and cold.runs else "—"
                 row += f" {other.cell()} | {ratio} |"
             print(row, flush=True)
+        memory.done.set()
         for name, process in servers.items():
-            peak = tree_peak_rss(process.pid) / 2**20
+            peak = max(memory.peaks[name], tree_rss(process.pid, "VmHWM:")) / 2**20
             print(f"peak RSS, budgetlod server ({name}) with its query workers: {peak:,.0f} MiB")
         if theirs:
-            print(f"peak RSS, rdflib-endpoint: {tree_peak_rss(theirs.pid) / 2**20:,.0f} MiB")
+            peak = max(memory.peaks["rdflib"], tree_rss(theirs.pid, "VmHWM:")) / 2**20
+            print(f"peak RSS, rdflib-endpoint: {peak:,.0f} MiB")
         print(f"load average after {os.getloadavg()[0]:.1f}")
     finally:
         for process in [*servers.values(), *([theirs] if theirs else [])]:
