@@ -207,6 +207,8 @@ def main() -> None:
     parser.add_argument("--modes", default="gsp", help="Virtuoso modes to measure, comma-separated: gsp, update")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each query (after one warm-up)")
     parser.add_argument("--buffers", type=int, default=170000, help="NumberOfBuffers of a started Virtuoso")
+    parser.add_argument("--runs", default=",".join(RUNS),
+                        help=f"ingest runs to time, comma-separated: {','.join(RUNS)}")
     parser.add_argument("--skip-remote", default="",
                         help="comma-separated queries not sent to the server")
     parser.add_argument("--endpoint", help="query endpoint of a running server (else Virtuoso is started)")
@@ -225,7 +227,8 @@ def main() -> None:
         shutil.copy(SAMPLE, corpus / SAMPLE.name)
         files = sum(1 for p in corpus.iterdir() if p.suffix == ".txt")
         embedded = Server("embedded (Oxigraph)", ["--store", str(work / "store")], "")
-        for run in RUNS:
+        runs = [run for run in args.runs.split(",") if run]
+        for run in runs:
             ingests.append(ingest(embedded, corpus, work, run, args.jobs)[0])
         servers: list[Callable[[], AbstractContextManager[Server]]] = []
         if args.endpoint:
@@ -235,7 +238,7 @@ def main() -> None:
         for number, open_server in enumerate(servers):
             with open_server() as server:
                 graphs: list[str] = []
-                for run in RUNS:
+                for run in runs:
                     row, written = ingest(server, corpus, work, run, args.jobs)
                     ingests.append(row)
                     graphs += written

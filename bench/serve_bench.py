@@ -173,7 +173,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--query-timeout", type=float, default=120)
     parser.add_argument("--rdflib", action="store_true", help="compare with rdflib-endpoint on the same data")
-    parser.add_argument("--only", nargs="*", default=[], help="these queries only")
+    parser.add_argument("--only", nargs="*", default=[], help="these queries only, in this order")
     args = parser.parse_args()
     store, work, origin = prepare_store(args)
     reader = open_reader(store)
@@ -217,9 +217,8 @@ def main() -> None:
             line += " --- | --- |"
         print(header)
         print(line)
-        for query in named_queries():
-            if args.only and query.name not in args.only:
-                continue
+        by_name = {query.name: query for query in named_queries()}
+        for query in [by_name[name] for name in args.only] if args.only else list(by_name.values()):
             text = with_values(query.text, bind(query, {}))
             cold = measure(f"http://127.0.0.1:{cold_port}/sparql", text, args.repeat, args.query_timeout)
             cached = measure(f"http://127.0.0.1:{cached_port}/sparql", text, args.repeat, args.query_timeout)
