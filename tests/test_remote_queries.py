@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from fault_proxy import DROP, LOSE, PASS, Seen, counting, fault_proxy
-from pyoxigraph import Literal, NamedNode, Store
+from pyoxigraph import NamedNode, Store
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
 from budgetlod.pipeline import convert_file
@@ -48,37 +48,14 @@ OTHER = 40  # a unit index outside the corpus, for the tests that write graphs o
 MISSING = virtuoso_missing()
 
 
-class ConcatMojibake(AssertionError):
-    """Virtuoso's strings differ, and only as UTF-8 bytes read as Latin-1 ("表6" -> "è¡¨6"): Virtuoso 7.2's
-    ``CONCAT`` of a stored non-ASCII string with a non-ASCII literal of the query (``CONCAT(STR(?sourceTable), " 第",
-    …)``) turns the stored part into mojibake (with an ASCII literal it does not)."""
-
-
-class OrderNotByText(AssertionError):
-    """The same rows, but the leading ORDER BY column (a unit's name) in another order: Virtuoso 7.2 sorts a
-    language-tagged name after GROUP BY not by its text (the sample unit comes last); ORDER BY STR(?unitName)
-    gives Oxigraph's order."""
-
-
-def repaired(text: str) -> str:
-    """Runs of Latin-1 characters read back as the UTF-8 bytes they are."""
-    return re.sub(r"[\x80-\xff]+", lambda m: m.group().encode("latin-1").decode("utf-8", "replace"), text)
-
-
-# What Virtuoso 7.2 does not do as the embedded store does, by query: the exception the test expects, why, and
+# What Virtuoso 7.2 would not do as the embedded store does, by query: the exception the test expects, why, and
 # whether to run it at all. The library's queries go to Virtuoso as `budgetlod query --endpoint` sends them: without
 # their LATERAL hints (budgetlod.query.dialect; Virtuoso refuses LATERAL itself: the LATERAL pattern below).
 LATERAL = r"HTTP 400: Virtuoso 37000 Error SP030: SPARQL compiler, line \d+: syntax error at 'LATERAL' before '\{'"
-NO_ANSWER = ("without LATERAL Virtuoso 7.2 does not answer it (no answer within 30 s on the sample alone, where "
-             "Oxigraph takes milliseconds) and then answers nothing else, not even ASK {}: not run, it would stop "
-             "the module's server")
-MOJIBAKE = ("Virtuoso 7.2's CONCAT of a stored Chinese string with a Chinese literal of the query garbles the "
-            "stored part (UTF-8 read as Latin-1): the place column, e.g. 'è¡¨6 第1行 äººåç»è´¹' for '表6 第1行 人员经费'")
-ORDER_NOT_BY_TEXT = ("Virtuoso 7.2 sorts ?unitName after GROUP BY not by its text (乌鲁木齐市12345政务服务热线中心 last); "
-                     "ORDER BY STR(?unitName) gives the embedded store's order")
 VIRTUOSO_FAILS: dict[str, tuple[type[Exception], str, bool]] = {}
-# Found and since rewritten in queries/ (docs/remote-store.md): xsd:decimal(GROUP_CONCAT(…)) gave 0 for blank cells
-# (Virtuoso casts "" to 0); ?function skos:broader* ?class over the union default graph multiplied sums.
+# Empty: every query agrees. Found and since rewritten in queries/ (docs/remote-store.md, "The query library on
+# Virtuoso"): blank cells read as 0, sums multiplied by a path over the union default graph, no answer for
+# units-side-by-side without LATERAL, a garbled CONCAT of Chinese text, IRIs not ordered by text.
 
 
 @dataclass
@@ -190,14 +167,6 @@ def marked(case: tuple[str, dict[str, str]]) -> Any:
     return pytest.param(case, id=case_id(case), marks=mark)
 
 
-def explain(name: str, local: Result, remote: Result) -> None:
-    """Raise the known deviation's exception when it, and only it, explains the difference."""
-    if VIRTUOSO_FAILS.get(name, (None,))[0] is ConcatMojibake:
-        fixed = [tuple(Literal(repaired(c.value)) if isinstance(c, Literal) and c.datatype.value.endswith("#string")
-                       else c for c in row) for row in keyed(remote)]
-        if Counter(fixed) == Counter(keyed(local)):
-            raise ConcatMojibake(MOJIBAKE)
-
 @pytest.mark.parametrize("case", [marked(c) for c in CASES])
 def test_query_gives_the_same_answer_on_both_stores(stores: Stores, case: tuple[str, dict[str, str]]) -> None:
     """Same rows (a multiset, compared by value), same order of the leading value-sorted columns; the remote
@@ -215,12 +184,9 @@ def test_query_gives_the_same_answer_on_both_stores(stores: Stores, case: tuple[
     assert remote.variables == local.variables
     only_remote, only_local = Counter(keyed(remote)) - Counter(keyed(local)), Counter(keyed(local)) - Counter(keyed(remote))
     if only_remote or only_local:
-        explain(name, local, remote)
         raise AssertionError(difference(local.variables, only_local, only_remote))
     columns = [local.variables.index(k) for k in order_keys(query, local)]
     if [tuple(r[i] for i in columns) for r in keyed(remote)] != [tuple(r[i] for i in columns) for r in keyed(local)]:
-        if VIRTUOSO_FAILS.get(name, (None,))[0] is OrderNotByText:
-            raise OrderNotByText(ORDER_NOT_BY_TEXT)
         raise AssertionError(f"the order of {[local.variables[i] for i in columns]} differs")
 
 
