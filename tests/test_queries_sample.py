@@ -231,6 +231,24 @@ def test_step_five_queries(store: Any) -> None:
     ]
 
 
+def test_table3_adds_leaves_when_section_rows_are_left_out(tmp_path: Path) -> None:
+    # the sample without its 款 rows "201 03 政府办公厅（室）及相关机构事务" (in 表2, 3, 5 and 7), as some disclosures
+    # print only 类 and 项: 201's finer rows are then its 项 rows (2010350, 2010399), found by their codes' prefix,
+    # and the 类 row 201 is not added to them (14320500, not twice that)
+    text = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in text if not line.startswith("| 201 | 03 | |")]
+    assert len(text) - len(kept) == 4  # lines 126, 149, 216, 275 of the sample
+    variant = tmp_path / "no-sections.txt"
+    variant.write_text("".join(kept), encoding="utf-8")
+    summary = ingest([variant], tmp_path / "store")
+    assert not summary.failed
+    rows = run(open_store(tmp_path / "store"), "table3-by-function")
+    assert {r["classCode"]: (r["totalYuan"], r["basicYuan"], r["projectYuan"]) for r in rows} == {
+        "201": (yuan("1432.05"), yuan("447.05"), yuan("985.00")),
+        "208": (yuan("55.35"), yuan("55.35"), 0),
+    }
+
+
 # --- the command line --------------------------------------------------------------------------------------
 
 
