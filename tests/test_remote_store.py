@@ -389,6 +389,25 @@ def test_capped_answers_are_errors_and_listing_pages(virtuoso: Virtuoso, sample:
 
 
 @needs_virtuoso
+def test_paging_goes_past_virtuosos_sorted_row_limit(virtuoso: Virtuoso) -> None:
+    """10,050 rows read 4,000 a page: the third page starts at 8,000 and ends at 12,000, past Virtuoso's
+    MaxSortedTopRows (10,000), which it refuses for an ORDER BY with LIMIT and OFFSET (SR353); the ordered query
+    is a subquery and the page is cut outside it, so every row comes, once, in order."""
+    graph = "https://w3id.org/budgetlod/test/many-rows"
+    subjects = [f"https://w3id.org/budgetlod/test/row/{i:05d}" for i in range(10050)]
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    store = remote(virtuoso, gsp=True)
+    store.replace_graph(graph, [Quad(NamedNode(s), label, Literal(s[-5:]), NamedNode(graph)) for s in subjects])
+    ordered = f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?s WHERE {{ GRAPH <{graph}> {{ ?s rdfs:label ?l }} }} ORDER BY ?s"
+    with pytest.raises(EndpointError, match="SR353"):
+        store.query(ordered.replace("ORDER BY ?s", "ORDER BY ?s LIMIT 4000 OFFSET 8000"))
+    try:
+        assert [row["s"].value for row in remote(virtuoso, page_rows=4000).select_all(ordered)] == subjects
+    finally:
+        store.drop_graph(graph)
+
+
+@needs_virtuoso
 def test_errors_name_the_url_and_never_the_credentials(virtuoso: Virtuoso) -> None:
     """A wrong password: HTTP 401, not retried, the message names the URL and the variables to check, never the
     password; a wrong path: HTTP 404 naming the URL; a syntax error: the server's message, without the query."""

@@ -15,8 +15,6 @@ from pyoxigraph import (
     BlankNode,
     Literal,
     NamedNode,
-    QuerySolution,
-    QuerySolutions,
     RdfFormat,
     Triple,
     Variable,
@@ -25,7 +23,7 @@ from pyoxigraph import (
 
 from budgetlod import resources
 from budgetlod.prefixes import PREFIXES, iri
-from budgetlod.store.base import GraphReader
+from budgetlod.store.base import GraphReader, Term, select_rows, text_of
 
 DOCUMENT_KIND = PREFIXES["bldk"]
 
@@ -67,7 +65,8 @@ WHERE {
 def dataset_infos(
     store: GraphReader, triples: Mapping[str, int] | None = None, *, disclosure: str | None = None
 ) -> list[DatasetInfo]:
-    """Every disclosure in the store, sorted by IRI, in one query (0.4 s for 1,000 disclosures).
+    """Every disclosure in the store, sorted by IRI, in one query (0.4 s for 1,000 disclosures; a remote store
+    whose row cap the answer reaches is asked a page at a time).
 
     ``triples`` (graph -> count, from :func:`budgetlod.store.embedded.count_triples` or
     :func:`budgetlod.publish.void.void_statistics`) fills :attr:`DatasetInfo.triples`; counting is a scan of
@@ -76,15 +75,12 @@ def dataset_infos(
     bound: dict[Variable, NamedNode | BlankNode | Literal | Triple] | None = (
         {Variable("d"): NamedNode(disclosure)} if disclosure is not None else None
     )
-    answer = store.query(DATASETS_QUERY, prefixes=PREFIXES, substitutions=bound)
-    if not isinstance(answer, QuerySolutions):
-        raise TypeError(f"not a SELECT answer: {type(answer).__name__}")
-    for row in answer:
-        found = row["d"].value
-        unit = row["unit"].value
-        year_term, kind_term = row["year"], row["kind"]
-        year = _year(year_term.value if year_term is not None else "", found)
-        kind = kind_term.value.rsplit("/", 1)[-1] if kind_term is not None else found.rsplit("/", 1)[-1]
+    for row in select_rows(store, DATASETS_QUERY, "?d", prefixes=PREFIXES, substitutions=bound):
+        found = text_of(row["d"])
+        unit = text_of(row["unit"])
+        year_term, kind_term = row.get("year"), row.get("kind")
+        year = _year(text_of(year_term) if year_term is not None else "", found)
+        kind = text_of(kind_term).rsplit("/", 1)[-1] if kind_term is not None else found.rsplit("/", 1)[-1]
         name = _value(row, "name") or unit.rsplit("/", 1)[-1]
         title = _value(row, "title") or f"{name}{year}年{kind_labels(kind)[0]}公开"
         infos.append(
@@ -104,9 +100,9 @@ def dataset_infos(
     return sorted(infos, key=lambda info: info.iri)
 
 
-def _value(row: QuerySolution, name: str) -> str | None:
-    term = row[name]
-    return None if term is None else str(term.value)
+def _value(row: Mapping[str, Term], name: str) -> str | None:
+    term = row.get(name)
+    return None if term is None else text_of(term)
 
 
 def _year(resource: str, disclosure: str) -> int:

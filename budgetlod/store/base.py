@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pyoxigraph import (
     BlankNode,
@@ -93,6 +93,37 @@ def rows(answer: QueryResult) -> list[dict[str, Term]]:
     return out
 
 
+def text_of(term: Term) -> str:
+    """The value of an IRI, blank node or literal as text (a quoted triple is not expected in a row)."""
+    if isinstance(term, Triple):
+        raise TypeError(f"a quoted triple where a term was expected: {term}")
+    return term.value
+
+
+@runtime_checkable
+class PagingReader(Protocol):
+    def select_all(self, text: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, Term]]:
+        """Every row of a SELECT that ends with its ORDER BY, asked a page at a time (a store with a row cap)."""
+        ...
+
+
+def select_rows(
+    store: GraphReader,
+    text: str,
+    order_by: str,
+    *,
+    prefixes: dict[str, str] | None = None,
+    substitutions: Substitutions | None = None,
+) -> list[dict[str, Term]]:
+    """Every row of a SELECT (``text`` without solution modifiers after its GROUP BY) in the order given,
+    however many: a store that caps its answers (:class:`PagingReader`: a remote store) is asked a page at a
+    time in that order, which must be total (e.g. the grouping keys); the embedded store answers at once."""
+    ordered = f"{text.rstrip()}\nORDER BY {order_by}"
+    if isinstance(store, PagingReader) and not substitutions:
+        return store.select_all(ordered, prefixes=prefixes)
+    return rows(store.query(ordered, prefixes=prefixes, substitutions=substitutions))
+
+
 if TYPE_CHECKING:  # mypy checks that both stores satisfy the protocols; nothing runs
     from pyoxigraph import Store
 
@@ -106,4 +137,15 @@ if TYPE_CHECKING:  # mypy checks that both stores satisfy the protocols; nothing
         return writer, remote, store, remote, store, reader
 
 
-__all__ = ["GraphReader", "GraphWriter", "QuadReader", "QueryResult", "Substitutions", "Term", "rows"]
+__all__ = [
+    "GraphReader",
+    "GraphWriter",
+    "PagingReader",
+    "QuadReader",
+    "QueryResult",
+    "Substitutions",
+    "Term",
+    "rows",
+    "select_rows",
+    "text_of",
+]

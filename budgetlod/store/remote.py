@@ -18,6 +18,7 @@ pasted in as text; a result the server cut short (Virtuoso's ``X-SPARQL-MaxRows`
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,10 @@ GRAPH_FORMATS = {
     "application/x-turtle": RdfFormat.TURTLE,
     "application/rdf+xml": RdfFormat.RDF_XML,
 }
+
+
+# the PREFIX and BASE declarations that begin a query (they stay in front when the query becomes a subquery)
+PROLOGUE = re.compile(r"(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>))+\s*", re.IGNORECASE)
 
 
 class ResultTruncated(RemoteStoreError):
@@ -220,11 +225,16 @@ class RemoteStore:
         return found, cap
 
     def _paged(self, text: str) -> list[dict[str, Term]]:
-        """All rows of an ordered SELECT, a page at a time (pages shrink to the server's row cap)."""
+        """All rows of an ordered SELECT, a page at a time (pages shrink to the server's row cap). The ordered
+        query is a subquery and the page is cut outside it: Virtuoso refuses ``ORDER BY`` with ``OFFSET`` +
+        ``LIMIT`` beyond its MaxSortedTopRows (10,000 by default: ``SR353 Sorted TOP clause specifies more then
+        20003 rows to sort``), and keeps a subquery's order, as Oxigraph and Jena do."""
+        prologue = PROLOGUE.match(text)
+        head, body = (text[: prologue.end()], text[prologue.end() :]) if prologue else ("", text)
         out: list[dict[str, Term]] = []
         page = max(1, self.options.page_rows)
         while True:
-            found, cap = self._select(f"{text} LIMIT {page} OFFSET {len(out)}")
+            found, cap = self._select(f"{head}SELECT * WHERE {{ {{ {body} }} }} LIMIT {page} OFFSET {len(out)}")
             out += found
             if cap is not None and cap < page:
                 page = cap  # the server cut this page at its cap: keep what came, ask in pages of that size

@@ -8,6 +8,8 @@ server's Linked Data pages, its catalogue and VoID, the JSON-LD publication of a
   pyoxigraph in N-Triples syntax (a term is data, never query text). Without a graph it matches every named
   graph, as the embedded store (whose data is all in named graphs) does. An answer that reaches the server's
   row cap is asked again a page at a time (``ORDER BY``), so a whole graph of any size is read.
+* ``select_all(text)``: every row of an ordered SELECT, a page at a time (``LIMIT``/``OFFSET``): the catalogue's
+  and VoID's listings, however many disclosures (:func:`budgetlod.store.base.select_rows`).
 
 Answers are kept for ``memo_seconds``, so that a page, or the publication of a disclosure, does not make a
 round trip to the remote store for every resource it looks at:
@@ -69,6 +71,11 @@ class RemoteReader:
         substitutions: Substitutions | None = None,
     ) -> QueryResult:
         return self.remote.query(query, prefixes=prefixes, substitutions=substitutions)
+
+    def select_all(self, text: str, *, prefixes: dict[str, str] | None = None) -> list[dict[str, Term]]:
+        """Every row of an ordered SELECT however many, a page at a time (a :class:`~.base.PagingReader`)."""
+        head = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
+        return self.remote.select_all(head + text)
 
     def quads_for_pattern(
         self,
