@@ -19,6 +19,9 @@
    whether both answers are the same (compared by value: ``budgetlod.store.canonical.value_key``). Virtuoso gets
    the text ``budgetlod query --endpoint`` sends (without the LATERAL hints: ``budgetlod.query.dialect``); a query
    it cannot run shows its error; ``--skip-remote`` names queries not to send (none by default).
+4. **Site-wide documents**: the catalogue's query (``dataset_infos``) and VoID's figures (``void_statistics``), once
+   on each store (the remote one through ``RemoteReader``, as ``budgetlod serve --endpoint`` reads it), and whether
+   they agree.
 
 Without ``--endpoint`` a fresh Virtuoso is started for each mode (tests/virtuoso.py: its own temporary database
 on loopback ports, ``--buffers`` pages of 8 KB — 170,000 is virtuoso.ini's advice for 2 GB — on the same cores as
@@ -47,11 +50,16 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from budgetlod.publish.disclosures import dataset_infos
+from budgetlod.publish.void import void_statistics
 from budgetlod.query.params import bind
 from budgetlod.query.run import QueryRunError, Result, open_store, run_endpoint, run_store
 from budgetlod.querylib import named_queries
 from budgetlod.store.canonical import value_key
+from budgetlod.store.remote import RemoteStore
 from budgetlod.store.remote_ingest import open_remote
+from budgetlod.store.remote_reader import RemoteReader
+from budgetlod.store.sparql_client import RemoteStoreError
 from budgetlod.testing.corpus import DEFAULT_YEARS, write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,6 +186,35 @@ def latencies(store_path: Path, sparql: str, repeats: int, skip: set[str]) -> li
     return lines
 
 
+def documents(store_path: Path, sparql: str) -> list[str]:
+    """A Markdown row per site-wide document the server computes (once per snapshot on the embedded store, for a
+    minute over a remote store): the catalogue's one query and VoID's figures, once on each store, seconds, and
+    whether the answers agree (the catalogue entries equal; every graph of the embedded store has the same
+    triple count in VoID: the remote store also has its own graphs)."""
+    store = open_store(store_path)
+    reader = RemoteReader(RemoteStore(sparql))
+    lines = []
+    for name, compute, agree in (
+        ("catalogue: `dataset_infos` (a row a disclosure)", dataset_infos, lambda a, b: a == b),
+        ("VoID: `void_statistics`", void_statistics,
+         lambda a, b: all(b.graph_triples.get(g) == n for g, n in a.graph_triples.items())),
+    ):
+        answers, seconds = [], []
+        for source in (store, reader):
+            started = time.perf_counter()
+            try:
+                answers.append(compute(source))
+            except RemoteStoreError as exc:
+                answers.append(None)
+                print(f"  {name}: {exc}", file=sys.stderr, flush=True)
+            seconds.append(time.perf_counter() - started)
+        same = "yes" if None not in answers and agree(*answers) else "**no**"
+        line = f"| {name} | {same} | {seconds[0]:.2f} | {seconds[1]:.2f} |"
+        print(f"  {line}", file=sys.stderr, flush=True)
+        lines.append(line)
+    return lines
+
+
 @contextmanager
 def started_virtuoso(work: Path, mode: str, buffers: int) -> Iterator[Server]:
     """A Virtuoso started for this mode (tests/virtuoso.py), stopped and removed afterwards."""
@@ -220,6 +257,7 @@ def main() -> None:
         parser.error("--modes: gsp and/or update")
     ingests: list[Ingested] = []
     queries: list[str] = []
+    site: list[str] = []
     with tempfile.TemporaryDirectory(prefix="remote-bench-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
@@ -245,6 +283,7 @@ def main() -> None:
                 if number == 0:
                     print(f"query latency: embedded and {server.label}", file=sys.stderr, flush=True)
                     queries = latencies(work / "store", server.sparql, args.repeats, set(args.skip_remote.split(",")))
+                    site = documents(work / "store", server.sparql)
                 if args.endpoint:
                     remote = open_remote(args.endpoint, args.update_endpoint, args.gsp_endpoint)
                     for graph in sorted(set(graphs)):
@@ -260,6 +299,11 @@ def main() -> None:
     print("| query | rows (embedded / Virtuoso) | same rows (by value, any order) | embedded | Virtuoso |")
     print("| --- | --- | --- | --- | --- |")
     for line in queries:
+        print(line)
+    print("\nSite-wide documents the server computes, once on each store (seconds):\n")
+    print("| document | same | embedded | Virtuoso |")
+    print("| --- | --- | --- | --- |")
+    for line in site:
         print(line)
 
 
