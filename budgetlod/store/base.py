@@ -117,7 +117,8 @@ def select_rows(
 ) -> list[dict[str, Term]]:
     """Every row of a SELECT (``text`` without solution modifiers after its GROUP BY) in the order given,
     however many: a store that caps its answers (:class:`PagingReader`: a remote store) is asked a page at a
-    time in that order, which must be total (e.g. the grouping keys); the embedded store answers at once."""
+    time in that order, which must be total (e.g. the grouping keys); the embedded store answers at once, and
+    so does any store when ``substitutions`` are given (one disclosure, say: a few rows)."""
     ordered = f"{text.rstrip()}\nORDER BY {order_by}"
     if isinstance(store, PagingReader) and not substitutions:
         return store.select_all(ordered, prefixes=prefixes)

@@ -228,7 +228,8 @@ class RemoteStore:
         """All rows of an ordered SELECT, a page at a time (pages shrink to the server's row cap). The ordered
         query is a subquery and the page is cut outside it: Virtuoso refuses ``ORDER BY`` with ``OFFSET`` +
         ``LIMIT`` beyond its MaxSortedTopRows (10,000 by default: ``SR353 Sorted TOP clause specifies more then
-        20003 rows to sort``), and keeps a subquery's order, as Oxigraph and Jena do."""
+        20003 rows to sort``) and keeps the subquery's order (tested). SPARQL 1.1 does not promise that order
+        through a subquery; the outer query only slices, and the stores we know keep it."""
         prologue = PROLOGUE.match(text)
         head, body = (text[: prologue.end()], text[prologue.end() :]) if prologue else ("", text)
         out: list[dict[str, Term]] = []
