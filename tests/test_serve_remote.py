@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -443,7 +445,8 @@ def test_catalogue_and_void(servers: Servers) -> None:
 def test_catalogue_and_void_page_past_a_small_row_cap(servers: Servers, tmp_path: Path) -> None:
     """A Virtuoso whose ResultSetMaxRows (20) is below the rows of the catalogue's and VoID's queries (a row a
     predicate, a graph, a class): they are read a page at a time and give the embedded figures; VoID counts the
-    distinct subjects in one row (listing them reached Virtuoso's cap at 1,000 disclosures: a 502)."""
+    distinct subjects in one row (listing them reached Virtuoso's cap at 1,000 disclosures: a 502). An ordered
+    query of `budgetlod query --endpoint` is read a page at a time too."""
     local = Store.read_only(str(current_snapshot(servers.store)))
     with running_virtuoso(tmp_path / "virtuoso", max_rows=20) as capped:
         copy_into_virtuoso(servers.store, capped)
@@ -463,6 +466,20 @@ def test_catalogue_and_void_page_past_a_small_row_cap(servers: Servers, tmp_path
                 answer = request(server, path, accept="text/turtle")
                 assert answer.status == 200, answer.text
                 assert len(list(parse(answer.body, RdfFormat.TURTLE))) > 100
+        # `budgetlod query FILE --endpoint`: an ordered answer past the cap is read a page at a time, the same
+        # CSV as from the embedded store; an unordered one stays an error naming the cap
+        cells = tmp_path / "cells.rq"
+        cells.write_text("PREFIX bl: <https://w3id.org/budgetlod/ontology#>\nSELECT ?cell ?printed WHERE { GRAPH ?d "
+                         "{ ?cell bl:printedValue ?printed } } ORDER BY ?cell\n", encoding="utf-8")
+        query = [sys.executable, "-m", "budgetlod", "query", str(cells), "--format", "csv"]
+        remote = subprocess.run([*query, "--endpoint", capped.sparql], capture_output=True, text=True, timeout=120)
+        local = subprocess.run([*query, "--store", str(servers.store)], capture_output=True, text=True, timeout=120)
+        assert remote.returncode == 0 and local.returncode == 0, remote.stderr + local.stderr
+        assert remote.stdout == local.stdout and len(remote.stdout.splitlines()) == 1 + 148  # the sample's figures
+        cells.write_text(cells.read_text(encoding="utf-8").replace("ORDER BY ?cell", ""), encoding="utf-8")
+        unordered = subprocess.run([*query, "--endpoint", capped.sparql], capture_output=True, text=True, timeout=120)
+        assert unordered.returncode == 2 and unordered.stdout == ""
+        assert "row cap of 20 rows" in unordered.stderr and "no ORDER BY to read it a page at a time" in unordered.stderr
 
 
 # --- without Virtuoso -----------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@
   values drive index lookups), whereas a substituted variable is bound only as the query runs: measured on
   1,000 disclosures the same query took up to seven times longer with substitutions.
 * :func:`run_endpoint` — any SPARQL 1.1 endpoint through :class:`budgetlod.store.remote.RemoteStore`
-  (credentials from the environment, retries, an answer the server cut short is an error), the parameters as
-  the same ``VALUES`` block.
+  (credentials from the environment, retries; an answer the server cut at its row cap is read again a page at a
+  time when the query is ordered, else an error), the parameters as the same ``VALUES`` block.
 
 Both return a :class:`Result`: the variables and the rows as pyoxigraph terms, whatever the source, so
 that :mod:`budgetlod.query.output` writes them the same way.
@@ -124,19 +124,54 @@ def result_from_json(document: Mapping[str, Any], truncated: bool = False) -> Re
 
 def run_endpoint(url: str, text: str, terms: Mapping[str, Term], timeout: float = 60.0) -> Result:
     """A SELECT query at a SPARQL endpoint through :class:`budgetlod.store.remote.RemoteStore` (credentials
-    from the environment, retries, SPARQL results XML, a cut answer an error), its parameters bound as the
-    same VALUES block as in the embedded store."""
-    from budgetlod.store.remote import RemoteOptions, RemoteStore
+    from the environment, retries, SPARQL results XML), its parameters bound as the same VALUES block as in the
+    embedded store. An answer the server cut at its row cap (Virtuoso's ``ResultSetMaxRows``: 10,000 rows, which
+    ``disclosures`` passes at 10,000 disclosures) is asked again a page at a time in the query's own order, so
+    that every row comes; a query without an ``ORDER BY`` cannot be paged reliably, and the cap is an error."""
+    from budgetlod.store.remote import RemoteOptions, RemoteStore, ResultTruncated
     from budgetlod.store.sparql_client import RemoteStoreError
 
     # without the #+ header: it documents the query, and SPARQLWrapper would read a word of it as the query form
-    query = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#+"))
+    query = with_values("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#+")), terms)
     try:  # two tries: a dropped connection is tried again, a query the server timed out not four times
         store = RemoteStore.from_environment(url, options=RemoteOptions(attempts=2, query_timeout=timeout))
-        answer = store.query(with_values(query, terms))
+        try:
+            answer = store.query(query)
+        except ResultTruncated as cut:
+            variables = ordered_projection(query)
+            if variables is None:
+                raise QueryRunError(f"{cut}; the query has no ORDER BY to read it a page at a time") from None
+            found = store.select_all(query)
+            return Result(variables, [tuple(_cell(row.get(v)) for v in variables) for row in found])
     except RemoteStoreError as exc:
         raise QueryRunError(str(exc)) from None
     if not isinstance(answer, QuerySolutions):
         raise QueryRunError(f"{url}: the endpoint did not answer with SELECT results")
     variables = [v.value for v in answer.variables]
     return Result(variables, [tuple(solution[v] for v in variables) for solution in answer])
+
+
+def _cell(term: NamedNode | BlankNode | Literal | Triple | None) -> Cell:
+    if isinstance(term, Triple):
+        raise QueryRunError(f"a quoted triple in the answer, which budgetlod does not show: {term}")
+    return term
+
+
+WRAPPERS = ("SelectQuery", "Slice", "Distinct", "Reduced", "Project")  # what rdflib's algebra puts above ORDER BY
+
+
+def ordered_projection(text: str) -> list[str] | None:
+    """The variables a SELECT query projects, in order, when its outermost query is ordered (``ORDER BY``);
+    None otherwise, or when rdflib cannot parse it (rdflib's parser, since pyoxigraph exposes no algebra)."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        algebra = prepareQuery(text).algebra
+    except Exception:  # any parse failure: not pageable, and the cap stays the error
+        return None
+    node = algebra
+    while getattr(node, "name", None) in WRAPPERS:
+        node = node.get("p")
+    if getattr(node, "name", None) != "OrderBy":
+        return None
+    return [str(v) for v in algebra["PV"]]
