@@ -16,7 +16,7 @@ from rdflib.plugins.sparql import prepareQuery
 from budgetlod.query.dialect import lateral_groups, without_lateral
 from budgetlod.query.output import cut, simple_json, table, width
 from budgetlod.query.params import ParamError, bind, parse_assignments, term, where_start, with_values
-from budgetlod.query.run import Result
+from budgetlod.query.run import Result, ordered_projection
 from budgetlod.querylib import HeaderError, NamedQuery, Param, named_queries, parse_query
 from budgetlod.serve.chart import Series, bar_chart
 
@@ -29,6 +29,16 @@ def test_at_least_twelve_documented_queries() -> None:
     names = {q.name for q in QUERIES}
     # the four of step 5 keep their names (tests, docs and the query page use them)
     assert {"disclosures", "table3-by-function", "three-public-expenses", "quality-findings"} <= names
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
+def test_query_is_ordered_so_that_a_remote_answer_can_be_paged(query: NamedQuery) -> None:
+    # the text sent to a remote store, its parameters bound, has an outer ORDER BY (budgetlod query --endpoint
+    # reads an answer past the server's row cap a page at a time in that order) and projects what the store does
+    text = with_values(query.text_for(lateral=False), bind(query, {}))
+    projected = [v.value for v in Store().query(text, use_default_graph_as_union=True).variables]  # type: ignore[union-attr]
+    assert ordered_projection(text) == projected
+    assert ordered_projection(text.replace("ORDER BY", "# ORDER BY")) is None
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
