@@ -26,7 +26,7 @@ from budgetlod.rdf.graph import CannotMap
 from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.serialize import disclosure_json
 from budgetlod.settings import SETTINGS, setting
-from budgetlod.store.embedded import StoreError, current_snapshot
+from budgetlod.store.embedded import StoreError
 from budgetlod.store.ingest import FileOutcome
 from budgetlod.store.ingest import ingest as ingest_paths
 
@@ -390,7 +390,9 @@ def serve(
         if endpoint and store_path:
             raise StoreError("give --store or --endpoint, not both")
         if not endpoint:
-            current_snapshot(config.store_path)
+            from budgetlod.serve.snapshot import SnapshotReader
+
+            SnapshotReader(config.store_path).check()  # no data yet, or damaged: exit 2 with the reason
         app = create_app(config)
     except (StoreError, RemoteStoreError) as exc:  # a remote store's URL or credentials cannot be used
         click.echo(f"[ERROR] {exc}", err=True)

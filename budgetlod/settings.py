@@ -45,7 +45,63 @@ SETTINGS: tuple[Setting, ...] = (
         10000,
         "Most result rows (or triples) a query answers; a truncated answer says so (header X-Result-Truncated).",
     ),
-    Setting("query_workers", 2, "Worker processes that run SPARQL queries (each can be stopped at the timeout)."),
+    Setting(
+        "query_workers",
+        2,
+        "Worker processes that run SPARQL queries in their first slow_query_seconds (each can be stopped at the "
+        "timeout; no network, memory capped by worker_memory_bytes). See docs/security.md.",
+    ),
+    Setting(
+        "long_queries",
+        2,
+        "Queries that may run past slow_query_seconds at once, each in a worker of its own at the lowest CPU "
+        "priority, so that the query_workers stay free for new queries (a long query past this number keeps its "
+        "worker). 0: none set apart.",
+    ),
+    Setting("slow_query_seconds", 1.0, "Seconds after which a running query counts as long (see long_queries)."),
+    Setting(
+        "query_queue",
+        8,
+        "SPARQL and named-query requests that may wait for a worker; past query_workers + long_queries + this "
+        "number a request is refused at once with 503 and Retry-After.",
+    ),
+    Setting(
+        "client_queries",
+        2,
+        "SPARQL and named-query requests one client address may have running or waiting at once; more get 429 "
+        "with Retry-After (behind a proxy, run uvicorn with its forwarded-allow-ips so the address is the client's).",
+    ),
+    Setting(
+        "worker_memory_bytes",
+        2 * 1024 * 1024 * 1024,
+        "Memory (data segment: heap and anonymous mappings) each query worker may use; a query that needs more is "
+        "stopped (503) and its worker replaced. 0: no cap.",
+    ),
+    Setting(
+        "answer_bytes",
+        32 * 1024 * 1024,
+        "Largest answer body a query returns; a larger answer is cut to the rows that fit and flagged like the row "
+        "limit (header X-Result-Truncated: true, X-Answer-Byte-Limit).",
+    ),
+    Setting(
+        "result_cache_bytes",
+        64 * 1024 * 1024,
+        "Bytes of query answers the server keeps per store snapshot, so that a repeated query (same text, format, "
+        "limits) is answered without evaluating it again; dropped when an ingest publishes a new snapshot. "
+        "0: no cache.",
+    ),
+    Setting("max_request_bytes", 1048576, "Largest request body (a POSTed query); larger ones get 413."),
+    Setting("cors", "true", "Allow cross-origin GET/POST from any origin, without credentials (true/false)."),
+    Setting(
+        "public_base_url",
+        "",
+        "URL the server is reached at, for links and the service description (default: taken from the request).",
+    ),
+    Setting(
+        "max_input_bytes",
+        10 * 1024 * 1024,
+        "Largest input file the parser reads; larger files are refused before reading (one disclosure is ~50 KB).",
+    ),
     Setting(
         "result_cache_bytes",
         64 * 1024 * 1024,

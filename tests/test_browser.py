@@ -3,45 +3,13 @@ the query page runs an example query and shows its rows; a disclosure's page sho
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from live_server import LiveServer
 from test_cases import read_expected
 
 EXPECTED = Path(__file__).resolve().parent / "cases" / "sample" / "expected.tsv"
 DISCLOSURE_PATH = "/id/disclosure/c694353348dbd08a/2024/unit-budget"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if chromium is None or driver is None:
-        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ):
-        options.add_argument(flag)
-    session = webdriver.Chrome(service=Service(driver), options=options)  # a given driver: no download
-    session.set_page_load_timeout(60)
-    try:
-        yield session
-    finally:
-        session.quit()
 
 
 def test_query_page_runs_an_example_query_and_shows_its_rows(browser: object, live_server: LiveServer) -> None:

@@ -280,9 +280,11 @@ def test_browsers_get_the_query_page(endpoint: str) -> None:
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     text = page.text
     assert 'id="query"' in text and 'id="results"' in text and 'id="truncation-note"' in text
-    assert '"/examples"' in text and "X-Result-Truncated" in text
-    # self-contained: no script, style sheet or font from anywhere else
-    for marker in ("<script src", "<link", "@import", "url(http", 'src="http', "src='http"):
+    # its script is the server's own (no inline script: Content-Security-Policy), nothing from anywhere else
+    assert '<script src="sparql/query.js"></script>' in text and "<script>" not in text
+    script = httpx.get(f"{endpoint}/query.js", timeout=10).text
+    assert '"/examples"' in script and "X-Result-Truncated" in script
+    for marker in ("<link", "@import", "url(http", 'src="http', "src='http"):
         assert marker not in text
     with_query = httpx.get(endpoint, params={"query": TITLE_QUERY}, headers={"Accept": BROWSER}, timeout=10)
     assert with_query.headers["Content-Type"].startswith("text/html")  # the page runs it

@@ -25,9 +25,10 @@ from budgetlod.querylib import named_queries, read_header
 from budgetlod.serve import results
 from budgetlod.serve.cache import OVERHEAD_BYTES, ResultCache
 from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.pool import QueryPool
 from budgetlod.serve.querycheck import check
 from budgetlod.serve.sparql import syntax_message
-from budgetlod.serve.workers import QueryOptions, QueryPool, QuerySyntaxError, QueryTimeout, execute
+from budgetlod.serve.workers import QueryOptions, QuerySyntaxError, QueryTimeout, execute
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

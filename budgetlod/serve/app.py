@@ -11,21 +11,26 @@ DCAT-AP catalogue, VoID), and the health check here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 
 from budgetlod import __version__
+from budgetlod.serve.admission import Admission
 from budgetlod.serve.backend import Backend, get_backend, make_backend
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.remote_backend import store_failed
+from budgetlod.serve.security_headers import SecurityHeaders
+from budgetlod.serve.workers import STORE_FAILURES
 from budgetlod.store.embedded import StoreError
 from budgetlod.store.sparql_client import RemoteStoreError
 
 health = APIRouter()
+log = logging.getLogger("budgetlod.serve")
 
 
 def get_config(request: Request) -> ServerConfig:
@@ -44,14 +49,26 @@ def home(config: ServerConfig = Depends(get_config)) -> RedirectResponse:  # noq
 @health.get("/health")
 def health_check(backend: Backend = Depends(get_backend)) -> JSONResponse:  # noqa: B008
     """Store reachable (which store: embedded with its snapshot, or remote with its endpoint), graph and triple
-    counts, version."""
+    counts, the query workers and their network isolation, version. 503 with the reason when the store cannot be
+    read (no data yet, damaged)."""
     try:
         figures = backend.health()
-    except StoreError as exc:
+    except (StoreError, OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's "Corruption: …" while counting
         return JSONResponse(
-            {"status": "error", "store": backend.kind, "error": str(exc), "version": __version__}, status_code=503
+            {"status": "error", "store": backend.kind, "error": str(exc) or type(exc).__name__, "version": __version__},
+            status_code=503,
         )
     return JSONResponse({"status": "ok", "version": __version__, **figures})
+
+
+def store_unreadable(request: Request, exc: Exception) -> PlainTextResponse:
+    """A page's read of the embedded store failed: 503 with the reason when the store is damaged or gone (pyoxigraph
+    raises RocksDB's "Corruption: …" as RuntimeError), else 500 without the details (logged)."""
+    text = " ".join(str(exc).split())
+    if isinstance(exc, StoreError) or text.startswith(STORE_FAILURES):
+        return PlainTextResponse(f"The store is not available: {text[:300]}\n", status_code=503)
+    log.error("internal error answering %s", request.url.path, exc_info=exc)
+    return PlainTextResponse("Internal error (logged by the server).\n", status_code=500)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
@@ -69,7 +86,11 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app = FastAPI(title="budgetlod", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None)
     app.state.config = config
     app.state.backend = backend
+    app.state.admission = Admission(config)
     app.add_exception_handler(RemoteStoreError, store_failed)  # a page's read of a remote store failed
+    app.add_exception_handler(StoreError, store_unreadable)  # a page's read of a damaged embedded store
+    app.add_exception_handler(RuntimeError, store_unreadable)
+    app.add_exception_handler(OSError, store_unreadable)
     if config.cors:
         app.add_middleware(
             CORSMiddleware,
@@ -77,8 +98,9 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             allow_credentials=False,
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=["*"],
-            expose_headers=["X-Result-Truncated", "X-Row-Limit"],
+            expose_headers=["X-Result-Truncated", "X-Result-Truncated-By", "X-Row-Limit", "X-Answer-Byte-Limit"],
         )
+    app.add_middleware(SecurityHeaders)
     from budgetlod.serve import pages, publishing, queries, sparql
 
     app.include_router(health)

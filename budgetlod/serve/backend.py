@@ -16,7 +16,7 @@ The app factory makes one :class:`Backend` from the configuration (:func:`make_b
 * ``health()`` (``/health``'s figures), ``graph_names()`` (the service description), ``start()``/``close()``.
 
 :class:`EmbeddedBackend` is the embedded store as before: snapshots read by :class:`SnapshotReader`, user queries
-in the worker processes of :class:`~budgetlod.serve.workers.QueryPool`.
+in the worker processes of :class:`~budgetlod.serve.pool.QueryPool`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from budgetlod.store.embedded import count_triples
 HEALTH_WAIT_SECONDS = 2.0  # /health waits this long for the triple counts of a new snapshot
 
 if TYPE_CHECKING:
-    from budgetlod.serve.workers import QueryPool
+    from budgetlod.serve.pool import QueryPool
 
 
 class Backend(Protocol):
@@ -73,7 +73,7 @@ class EmbeddedBackend:
         self._counting: tuple[str | None, concurrent.futures.Future[dict[str, int]]] | None = None
 
     def start(self) -> None:
-        from budgetlod.serve.workers import QueryPool
+        from budgetlod.serve.pool import QueryPool
 
         self._pool = QueryPool(self.config)
 
@@ -104,11 +104,25 @@ class EmbeddedBackend:
             if self._counting is None or self._counting[0] != snapshot:
                 self._counting = (snapshot, self._counter.submit(count_triples, store))
             future = self._counting[1]
+        workers = self._pool.figures() if self._pool is not None else {}
         try:
             counts = future.result(timeout=HEALTH_WAIT_SECONDS)
         except concurrent.futures.TimeoutError:
-            return {"store": "embedded", "snapshot": snapshot, "graphs": None, "triples": None, "counting": True}
-        return {"store": "embedded", "snapshot": snapshot, "graphs": len(counts), "triples": sum(counts.values())}
+            return {
+                "store": "embedded",
+                "snapshot": snapshot,
+                "graphs": None,
+                "triples": None,
+                "counting": True,
+                **workers,
+            }
+        return {
+            "store": "embedded",
+            "snapshot": snapshot,
+            "graphs": len(counts),
+            "triples": sum(counts.values()),
+            **workers,
+        }
 
     def graph_names(self) -> list[str]:
         return [g.value for g in self.reader.store().named_graphs() if isinstance(g, NamedNode)]

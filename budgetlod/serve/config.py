@@ -20,6 +20,12 @@ class ServerConfig:
     cors: bool
     public_base_url: str
     result_cache_bytes: int = 0
+    long_queries: int = 2
+    slow_query_seconds: float = 1.0
+    query_queue: int = 8
+    client_queries: int = 2
+    worker_memory_bytes: int = 0
+    answer_bytes: int = 32 * 1024 * 1024
     endpoint: str | None = None  # a remote SPARQL 1.1 query endpoint served instead of the store (serve --endpoint)
 
     @classmethod
@@ -34,5 +40,11 @@ class ServerConfig:
             cors=str(setting("cors")).lower() in ("1", "true", "yes", "on"),
             public_base_url=str(setting("public_base_url")),
             result_cache_bytes=int(setting("result_cache_bytes")),
+            long_queries=int(setting("long_queries")),
+            slow_query_seconds=float(setting("slow_query_seconds")),
+            query_queue=int(setting("query_queue")),
+            client_queries=int(setting("client_queries")),
+            worker_memory_bytes=int(setting("worker_memory_bytes")),
+            answer_bytes=int(setting("answer_bytes")),
         )
         return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -36,6 +36,7 @@ from budgetlod.query.params import ParamError, Term, bind, with_values
 from budgetlod.query.run import QueryRunError, Result, result_from_json
 from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
 from budgetlod.serve import results
+from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.backend import get_backend
 from budgetlod.serve.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.serve.config import ServerConfig
@@ -219,7 +220,10 @@ async def run_query(request: Request, name: str) -> Response:
     try:
         # the parameters as typed terms in a VALUES block (budgetlod.query.params), run like /sparql's queries
         text = query.text_for(lateral=backend.kind == "embedded")  # no LATERAL for a remote store
-        outcome = await run_in_threadpool(backend.run, with_values(text, terms), options)
+        async with admitted(request):
+            outcome = await run_in_threadpool(backend.run, with_values(text, terms), options)
+    except Busy as exc:
+        return _error(exc.status, exc.message, exc.headers)
     except QueryTimeout as exc:
         return _error(503, f"Query stopped: {exc}.", {"Retry-After": "1"})
     except StoreUnavailable as exc:
@@ -228,11 +232,7 @@ async def run_query(request: Request, name: str) -> Response:
         return _error(502, f"The query failed: {exc}")
     except (QuerySyntaxError, QueryError) as exc:
         return _error(500, f"The query failed: {exc}")
-    headers = {
-        "X-Result-Truncated": "true" if outcome.truncated else "false",
-        "X-Row-Limit": str(config.row_limit),
-        "Vary": "Accept",
-    }
+    headers = outcome.headers(config.row_limit, config.answer_bytes)
     if fmt is SRJ:
         return Response(outcome.body, media_type=SRJ.content_type, headers=headers)
     try:

@@ -30,9 +30,9 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
 from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.pool import STARTUP_SECONDS, Worker
 from budgetlod.serve.querycheck import check, parse_loop
 from budgetlod.serve.workers import (
-    STARTUP_SECONDS,
     NotAcceptable,
     QueryError,
     QueryOptions,
@@ -41,7 +41,6 @@ from budgetlod.serve.workers import (
     QueryTimeout,
     StoreFailed,
     StoreUnavailable,
-    _Worker,
     serialise,
 )
 from budgetlod.store.embedded import StoreError
@@ -68,14 +67,14 @@ class SyntaxChecker:
         self.seconds = seconds
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
-        self._worker: _Worker | None = None
+        self._worker: Worker | None = None
 
-    def _start(self) -> _Worker:
+    def _start(self) -> Worker:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(target=parse_loop, args=(child,), name="budgetlod-parse", daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return Worker(process, parent)
 
     def _stop(self, kill: bool) -> None:
         if self._worker is not None:
@@ -136,6 +135,7 @@ class RemoteBackend:
 
     def __init__(self, config: ServerConfig, remote: RemoteStore | None = None) -> None:
         assert config.endpoint, "RemoteBackend needs config.endpoint"
+        self.config = config
         self.timeout = float(config.query_timeout)
         options = RemoteOptions(attempts=1, query_timeout=self.timeout)  # one request a query: the timeout holds
         self.remote = remote or RemoteStore.from_environment(config.endpoint, options=options)
@@ -182,7 +182,7 @@ class RemoteBackend:
             raise failure(exc, self.timeout) from None
         finally:
             self._slots.release()
-        return serialise(answer, options, started, cut=cut)
+        return serialise(answer, options, started, cut=cut, answer_bytes=self.config.answer_bytes)
 
     def store(self) -> RemoteReader:
         return self.reader

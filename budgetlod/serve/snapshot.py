@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from budgetlod.store.embedded import StoreError, current_snapshot
+from budgetlod.store.embedded import current_snapshot, damaged
 
 
 class SnapshotReader:
@@ -26,9 +26,18 @@ class SnapshotReader:
             if self._opened is None or self._opened[0] != target:
                 try:
                     self._opened = (target, Store.read_only(target))
-                except OSError as exc:
-                    raise StoreError(f"{self.store_path}: cannot open the store: {exc}") from exc
+                except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: …" is a RuntimeError
+                    raise damaged(self.store_path, str(exc)) from exc
             return self._opened[1]
+
+    def check(self) -> None:
+        """Open the current snapshot and read from it, or raise :class:`StoreError` saying why it cannot be read
+        (``budgetlod serve`` refuses to start on a damaged store)."""
+        store = self.store()
+        try:
+            store.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+        except (OSError, RuntimeError) as exc:
+            raise damaged(self.store_path, str(exc)) from exc
 
     @property
     def snapshot(self) -> str | None:

@@ -13,9 +13,12 @@ JSON-LD, RDF/XML, N-Quads or TriG; chosen by the ``format`` (or ``output``) para
 ``Accept``; JSON and Turtle when ``Accept`` is absent or ``*/*``; 406 when nothing offered is
 acceptable. Every answer carries ``X-Result-Truncated`` and ``X-Row-Limit``.
 
-Refused: SPARQL Update (403), SERVICE and LOAD (403: the server never fetches anything), a syntax
-error (400, the parser's message with line and column), a body over ``max_request_bytes`` (413),
-a query string over it (414), a timeout (503).
+Refused: SPARQL Update (403), SERVICE and LOAD in any spelling Oxigraph reads as such (403: the server never fetches
+anything; :mod:`budgetlod.serve.querycheck`, checked off the event loop), a syntax error (400, the parser's message
+with line and column), a body over ``max_request_bytes`` (413), a query string over it (414), a timeout or a query
+past the memory limit (503), a full server (503) or a client with ``client_queries`` running (429), both with
+``Retry-After`` (:mod:`budgetlod.serve.admission`). An answer past ``row_limit`` rows or ``answer_bytes`` bytes is
+cut and says so: ``X-Result-Truncated: true`` and ``X-Result-Truncated-By: rows|bytes|store``.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from budgetlod import __version__
 from budgetlod.querylib import named_queries
 from budgetlod.serve import results
+from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.backend import Backend, get_backend
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.querycheck import check
@@ -168,7 +172,7 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
     if not query.strip():
         raise Refused(400, "The query is empty.")
 
-    inspected = check(query)
+    inspected = await run_in_threadpool(check, query)  # linear, but a 1 MB body takes a while: not on the loop
     if inspected.update is not None:
         what = "LOAD (fetching data from elsewhere)" if inspected.update == "LOAD" else "SPARQL Update"
         raise Refused(403, f"{what} is not accepted: this endpoint is read-only and never fetches anything.")
@@ -206,7 +210,10 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
     )
     backend = get_backend(request)
     try:
-        outcome = await run_in_threadpool(backend.run, query, options)
+        async with admitted(request):
+            outcome = await run_in_threadpool(backend.run, query, options)
+    except Busy as exc:
+        raise Refused(exc.status, exc.message, exc.headers) from None
     except QuerySyntaxError as exc:
         raise Refused(400, syntax_message(str(exc), query)) from None
     except NotAcceptable as exc:
@@ -219,11 +226,7 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
         raise Refused(exc.status, f"The query failed: {exc}") from None
     except QueryError as exc:
         raise Refused(500, f"The query failed: {exc}") from None
-    headers = {
-        "X-Result-Truncated": "true" if outcome.truncated else "false",
-        "X-Row-Limit": str(config.row_limit),
-        "Vary": "Accept",
-    }
+    headers = outcome.headers(config.row_limit, config.answer_bytes)
     return Response(outcome.body, media_type=outcome.media_type, headers=headers)
 
 
@@ -335,12 +338,18 @@ async def _describe_or_page(request: Request, accept: str | None, requested: lis
 
 
 @cache
-def _page_bytes() -> bytes:
-    return (STATIC / "query.html").read_bytes()
+def _page_bytes(name: str = "query.html") -> bytes:
+    return (STATIC / name).read_bytes()
 
 
 def _query_page() -> Response:
     return Response(_page_bytes(), media_type="text/html; charset=utf-8", headers={"Vary": "Accept"})
+
+
+@router.get("/sparql/query.js", include_in_schema=False)
+def query_script() -> Response:
+    """The query page's script (the page itself has no inline script: Content-Security-Policy)."""
+    return Response(_page_bytes("query.js"), media_type="text/javascript; charset=utf-8")
 
 
 @router.get("/sparql/examples")

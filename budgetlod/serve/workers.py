@@ -1,40 +1,36 @@
-"""User SPARQL queries run in worker processes, so that a runaway query can be stopped.
+"""What runs inside a query worker process: one user query, answered serialised.
 
-pyoxigraph has no query timeout and a running query cannot be interrupted from Python, so each
-query runs in one of N worker processes (``spawn`` context). Each worker opens the store's current
-snapshot read-only and re-opens it when the ``current`` link has moved (an ingest published a new
-snapshot). :meth:`QueryPool.run` hands a query to an idle worker and waits at most
-``query_timeout`` seconds for its answer; on timeout the worker is killed, a fresh one started, and
-:class:`QueryTimeout` raised. Concurrent requests use different workers; when all are busy a
-request waits for one up to the timeout. Results are serialised in the worker (with the row limit
-applied), so only bytes cross the pipe. ``run`` blocks: call it from a thread
-(``run_in_threadpool``), never on the event loop.
+pyoxigraph has no query timeout and a running query cannot be interrupted from Python, so each query runs in a worker
+process (``spawn`` context) of :class:`budgetlod.serve.pool.QueryPool`, which can kill it. A worker
+(:func:`worker_main`) first cuts itself off the network and caps its memory (:mod:`budgetlod.serve.isolation`),
+lowers its CPU priority below the server's, then opens the store's current snapshot read-only and re-opens it when
+the ``current`` link has moved (an ingest published a new snapshot). Results are serialised here, with the row limit
+and the answer's byte limit applied (:func:`serialise`), so only bytes cross the pipe.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-import multiprocessing
 import os
-import queue
 import signal
-import threading
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
 
 from budgetlod.serve import results
-from budgetlod.serve.cache import ResultCache
-from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.isolation import isolate, limit_memory, lower_priority
 from budgetlod.store.base import QueryResult
+from budgetlod.store.embedded import damaged
 
-STARTUP_SECONDS = 60.0  # a new worker must be ready within this (not counted in the query timeout)
+WORKER_NICE = 5  # a worker yields the CPU to the server process (pages, checks, admission)
+STORE_FAILURES = ("Corruption", "IO error")  # how RocksDB's errors begin (pyoxigraph raises them as RuntimeError)
+ROW_OVERHEAD_BYTES = 64  # per term, in the estimate of an answer's size before it is written
 
 
 class QueryError(Exception):
@@ -89,16 +85,35 @@ class QueryOutcome:
     media_type: str  # the Content-Type, with charset where textual
     format: str  # short format name
     kind: str  # select / ask / graph
-    truncated: bool  # more rows (triples) than the row limit: only the first row_limit are in body
+    truncated: bool  # more rows (triples) than the row limit or the byte limit: only the first are in body
     count: int  # rows (triples) in body
     seconds: float = 0.0
     cached: bool = False  # answered from the result cache (computed earlier on the same snapshot)
+    cut_by: str | None = None  # what truncated it: "rows" (row_limit), "bytes" (answer_bytes), "store" (its cap)
+
+    def headers(self, row_limit: int, answer_bytes: int) -> dict[str, str]:
+        """The HTTP headers of this answer: whether it was cut, by what, and the limits."""
+        headers = {
+            "X-Result-Truncated": "true" if self.truncated else "false",
+            "X-Row-Limit": str(row_limit),
+            "X-Answer-Byte-Limit": str(answer_bytes),
+            "Vary": "Accept",
+        }
+        if self.cut_by is not None:
+            headers["X-Result-Truncated-By"] = self.cut_by
+        return headers
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    memory_bytes: int = 0  # RLIMIT_DATA of the worker (0: none)
+    answer_bytes: int = 0  # largest answer body (0: none)
 
 
 # --- in the worker process -------------------------------------------------------------------------
 
 
-def execute(store: Store, query: str, options: QueryOptions) -> QueryOutcome:
+def execute(store: Store, query: str, options: QueryOptions, answer_bytes: int = 0) -> QueryOutcome:
     """Run one query and serialise its results (in a worker; usable directly in tests)."""
     started = time.monotonic()
     kwargs: dict[str, Any] = {}
@@ -108,13 +123,50 @@ def execute(store: Store, query: str, options: QueryOptions) -> QueryOutcome:
         kwargs["named_graphs"] = [NamedNode(g) for g in options.named_graphs or ()]
     elif options.union_default_graph:
         kwargs["use_default_graph_as_union"] = True
-    return serialise(store.query(query, **kwargs), options, started)
+    return serialise(store.query(query, **kwargs), options, started, answer_bytes=answer_bytes)
 
 
-def serialise(answer: QueryResult, options: QueryOptions, started: float, *, cut: bool = False) -> QueryOutcome:
+T = TypeVar("T")
+
+
+def _term_bytes(term: object) -> int:
+    if term is None:
+        return 0
+    if isinstance(term, Triple):
+        return sum(_term_bytes(part) for part in (term.subject, term.predicate, term.object))
+    value = getattr(term, "value", "")
+    if not isinstance(value, str):
+        return ROW_OVERHEAD_BYTES
+    return (len(value) if value.isascii() else len(value.encode())) + ROW_OVERHEAD_BYTES
+
+
+def _fit(
+    items: Sequence[T], parts: Callable[[T], Sequence[object]], write: Callable[[Sequence[T]], bytes], cap: int
+) -> tuple[bytes, int]:
+    """The body of the longest prefix of ``items`` whose body is at most ``cap`` bytes (0: no cap), and its length:
+    cut first by an estimate of each item's size (so that a huge answer is never written whole), then halved until
+    the written body fits."""
+    if cap <= 0:
+        return write(items), len(items)
+    kept, size = 0, 0
+    for item in items:
+        size += sum(_term_bytes(term) for term in parts(item))
+        if size > cap:
+            break
+        kept += 1
+    while True:
+        body = write(items[:kept])
+        if len(body) <= cap or kept == 0:
+            return body, kept
+        kept //= 2
+
+
+def serialise(
+    answer: QueryResult, options: QueryOptions, started: float, *, cut: bool = False, answer_bytes: int = 0
+) -> QueryOutcome:
     """An answer (pyoxigraph's, or a remote store's, whose CONSTRUCT answer is a list of triples) in the format the
-    options ask for, at most ``row_limit`` rows; ``cut``: the store itself stopped at a cap of its own, so the answer
-    is truncated whatever its length."""
+    options ask for, at most ``row_limit`` rows and ``answer_bytes`` bytes (0: no byte limit); ``cut``: the store
+    itself stopped at a cap of its own, so the answer is truncated whatever its length."""
     limit = max(0, options.row_limit)
     if isinstance(answer, QueryBoolean):
         kind = results.ASK
@@ -128,26 +180,43 @@ def serialise(answer: QueryResult, options: QueryOptions, started: float, *, cut
     if name is None:
         raise NotAcceptable(kind)
     fmt = results.BY_NAME[name]
-    truncated = cut
+    cut_by = "store" if cut else None
     if isinstance(answer, QueryBoolean):
         body, count = results.write_ask(fmt, bool(answer)), 1
     elif isinstance(answer, QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [tuple(solution[v] for v in variables) for solution in itertools.islice(answer, limit + 1)]
-        truncated = truncated or len(rows) > limit
-        rows = rows[:limit]
-        body, count = results.write_select(fmt, variables, rows), len(rows)
+        if len(rows) > limit:
+            cut_by, rows = cut_by or "rows", rows[:limit]
+        body, count = _fit(rows, lambda row: row, lambda part: results.write_select(fmt, variables, part), answer_bytes)
+        if count < len(rows):
+            cut_by = "bytes"
     else:
         triples = list(itertools.islice(answer, limit + 1))
-        truncated = truncated or len(triples) > limit
-        triples = triples[:limit]
-        body, count = results.write_graph(fmt, triples), len(triples)
-    return QueryOutcome(body, fmt.content_type, fmt.name, kind, truncated, count, time.monotonic() - started)
+        if len(triples) > limit:
+            cut_by, triples = cut_by or "rows", triples[:limit]
+        body, count = _fit(
+            triples,
+            lambda t: (t.subject, t.predicate, t.object),
+            lambda part: results.write_graph(fmt, part),
+            answer_bytes,
+        )
+        if count < len(triples):
+            cut_by = "bytes"
+    return QueryOutcome(
+        body, fmt.content_type, fmt.name, kind, cut_by is not None, count, time.monotonic() - started, cut_by=cut_by
+    )
 
 
-def _worker_main(store_path: str, conn: Connection) -> None:
-    """A worker's loop: receive (query, options), answer ("ok", outcome) or (error kind, message)."""
+def worker_main(store_path: str, conn: Connection, limits: WorkerLimits) -> None:
+    """A worker's loop: say ("ready", how it is cut off the network), then receive (query, options), answer ("ok",
+    outcome) or (error kind, message). A failed read of the store is answered with the first line of its reason
+    (the query cannot reach anything else: no SERVICE, no network)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the server stops us
+    isolation = isolate()  # first: a new user namespace needs a single-threaded process
+    os.environ["RUST_BACKTRACE"] = "0"  # an allocation past the limit aborts without a page of backtrace
+    limit_memory(limits.memory_bytes)
+    lower_priority(WORKER_NICE)
     link = Path(store_path) / "current"
     opened: tuple[str, Store] | None = None
 
@@ -159,13 +228,13 @@ def _worker_main(store_path: str, conn: Connection) -> None:
         if opened is None or opened[0] != target:
             try:
                 opened = (target, Store.read_only(target))
-            except OSError as exc:
-                raise StoreUnavailable(f"{store_path}: cannot open the store: {exc}") from exc
+            except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption: …" is a RuntimeError
+                raise StoreUnavailable(str(damaged(Path(store_path), str(exc)))) from exc
         return opened[1]
 
     with contextlib.suppress(StoreUnavailable):
         store()  # open early, so that the first query does not pay for it
-    conn.send(("ready", None))
+    conn.send(("ready", isolation))
     while True:
         try:
             request = conn.recv()
@@ -176,143 +245,24 @@ def _worker_main(store_path: str, conn: Connection) -> None:
         query, options = request
         reply: tuple[str, Any]
         try:
-            reply = ("ok", execute(store(), query, options))
+            reply = ("ok", execute(store(), query, options, limits.answer_bytes))
         except SyntaxError as exc:
             reply = ("syntax", str(exc))
         except NotAcceptable as exc:
             reply = ("not-acceptable", exc.kind)
         except StoreUnavailable as exc:
             reply = ("store", str(exc))
-        except Exception as exc:  # an evaluation error: the message goes to the client
+        except MemoryError:
+            reply = ("error", "the query needed more memory than a worker may use")
+        except (OSError, RuntimeError) as exc:
+            if isinstance(exc, RuntimeError) and not str(exc).startswith(STORE_FAILURES):  # an evaluation error
+                reply = ("error", f"{type(exc).__name__}: {exc}")
+            else:  # a read of the store failed (damaged, removed): the first line of the reason, shortened
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+                reply = ("store", f"{store_path}: the store could not be read while answering the query: {reason}")
+        except Exception as exc:  # an evaluation error (a type error, an unbound SERVICE variable): the client's
             reply = ("error", f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
             return
-
-
-# --- in the server process -------------------------------------------------------------------------
-
-
-@dataclass(eq=False)  # identity: workers are kept in a set
-class _Worker:
-    process: BaseProcess
-    conn: Connection
-    ready: bool = False
-
-    def wait_ready(self, seconds: float) -> None:
-        if self.ready:
-            return
-        if not self.conn.poll(seconds):
-            raise QueryError("a query worker did not start in time")
-        message = self.conn.recv()
-        if message != ("ready", None):
-            raise QueryError(f"a query worker started badly: {message!r}")
-        self.ready = True
-
-    def stop(self, kill: bool) -> None:
-        if not kill:
-            with contextlib.suppress(OSError, ValueError):
-                self.conn.send(None)
-            self.process.join(1.0)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(5.0)
-        with contextlib.suppress(OSError):
-            self.conn.close()
-
-
-class QueryPool:
-    def __init__(self, config: ServerConfig) -> None:
-        self.store_path = Path(config.store_path)
-        self.timeout = float(config.query_timeout)
-        self.size = max(1, int(config.query_workers))
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._lock = threading.Lock()
-        self._workers: set[_Worker] = set()
-        self._closed = False
-        self.cache: ResultCache[QueryOutcome] = ResultCache(config.result_cache_bytes)
-        for _ in range(self.size):
-            self._idle.put(self._start())
-
-    def _start(self) -> _Worker:
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_worker_main, args=(str(self.store_path), child), name="budgetlod-query", daemon=True
-        )
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
-        with self._lock:
-            self._workers.add(worker)
-        return worker
-
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker (stuck or broken) and put a fresh one in the pool."""
-        worker.stop(kill=True)
-        with self._lock:
-            self._workers.discard(worker)
-            closed = self._closed
-        if not closed:
-            self._idle.put(self._start())
-
-    def _snapshot(self) -> str | None:
-        link = self.store_path / "current"
-        return os.path.realpath(link) if link.exists() else None
-
-    def run(self, query: str, options: QueryOptions) -> QueryOutcome:
-        """Answer a query: from the result cache when the same query ran on the current snapshot with the same
-        options, else in a worker (then kept). Raises a :class:`QueryError` subclass when it cannot be answered."""
-        if self._closed:
-            raise QueryError("the server is shutting down")
-        snapshot = self._snapshot() if self.cache.enabled else None
-        if snapshot is None:
-            return self._run(query, options)
-        key = (query, options.key())
-        kept = self.cache.get(snapshot, key)
-        if kept is not None:
-            return replace(kept, cached=True, seconds=0.0)
-        outcome = self._run(query, options)
-        if self._snapshot() == snapshot:  # not kept when an ingest published a new snapshot meanwhile
-            self.cache.put(snapshot, key, outcome, key_bytes=len(query.encode()))
-        return outcome
-
-    def _run(self, query: str, options: QueryOptions) -> QueryOutcome:
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
-        try:
-            worker.wait_ready(STARTUP_SECONDS)
-            worker.conn.send((query, options))
-        except (QueryError, OSError, EOFError, ValueError) as exc:
-            self._replace(worker)
-            raise QueryError(f"the query worker failed: {exc}") from exc
-        if not worker.conn.poll(self.timeout):
-            self._replace(worker)
-            raise QueryTimeout(f"the query did not finish within {self.timeout:g} s and was stopped")
-        try:
-            status, payload = worker.conn.recv()
-        except (EOFError, OSError) as exc:  # the worker died (killed, out of memory)
-            self._replace(worker)
-            raise QueryError("the query stopped its worker process (out of memory?)") from exc
-        self._idle.put(worker)
-        if status == "ok":
-            outcome: QueryOutcome = payload
-            return outcome
-        if status == "syntax":
-            raise QuerySyntaxError(payload)
-        if status == "not-acceptable":
-            raise NotAcceptable(payload)
-        if status == "store":
-            raise StoreUnavailable(payload)
-        raise QueryError(payload)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            workers = list(self._workers)
-            self._workers.clear()
-        for worker in workers:
-            worker.stop(kill=False)

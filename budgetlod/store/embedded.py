@@ -37,6 +37,11 @@ class StoreError(RuntimeError):
     """The store folder cannot be used (missing, locked, not a budgetlod store)."""
 
 
+def damaged(path: Path, reason: str) -> StoreError:
+    """The error of a store that cannot be opened: ``STORE: the store is damaged or not a budgetlod store: …``."""
+    return StoreError(f"{path}: the store is damaged or not a budgetlod store: {' '.join(reason.split())}")
+
+
 def current_snapshot(path: Path) -> Path:
     link = path / "current"
     if not link.exists():
@@ -132,4 +137,4 @@ def count_triples(store: Store) -> dict[str, int]:
     return {s["g"].value: int(s["n"].value) for s in result}  # type: ignore[union-attr]
 
 
-__all__ = ["StoreError", "Writer", "count_triples", "current_snapshot", "open_reader", "open_writer"]
+__all__ = ["StoreError", "Writer", "count_triples", "current_snapshot", "damaged", "open_reader", "open_writer"]
