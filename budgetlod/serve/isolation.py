@@ -75,10 +75,13 @@ def demote(pid: int) -> None:
 
 
 def resident_bytes(pid: int) -> int | None:
-    """The resident memory of a process, from ``/proc`` (None where that cannot be read)."""
+    """The anonymous resident memory of a process (``RssAnon`` in ``/proc``: its heap, not the pages of the store's
+    files it has read), or None where that cannot be read."""
     try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            fields = statm.read().split()
-    except OSError:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
         return None
-    return int(fields[1]) * os.sysconf("SC_PAGE_SIZE")
+    return None

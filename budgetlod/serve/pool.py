@@ -11,7 +11,8 @@ priority than the server) that can be killed. The pool keeps:
   a lane at once. Past ``long_queries`` long ones, a long query keeps its lane. A worker that ran a long query is
   replaced when it finishes (its priority cannot be raised again).
 
-A watcher thread checks the running queries every ``WATCH_SECONDS``: their age (lanes) and their resident memory.
+A watcher thread checks the running queries every ``WATCH_SECONDS``: their age (lanes) and their anonymous resident
+memory.
 A worker past ``worker_memory_bytes`` is killed (its ``RLIMIT_DATA`` stops most allocations before that: Oxigraph
 then aborts), the query answered as stopped at the memory limit, a fresh worker started. A query past the timeout is
 killed the same way by the thread waiting for it. Admission (how many requests may wait, per client) is the HTTP
@@ -183,7 +184,7 @@ class QueryPool:
                 long_count = sum(1 for job in self._running.values() if job.long)
                 for job in list(self._running.values()):
                     pid = job.worker.process.pid
-                    if job.stopped or pid is None:
+                    if job.stopped or pid is None or not job.worker.ready:  # a worker still starting is not timed
                         continue
                     resident = resident_bytes(pid) if self.memory_bytes else None
                     if resident is not None and resident > self.memory_bytes:
