@@ -1,7 +1,10 @@
 """The HTTP server: an app factory, routers, the store injected (FastAPI).
 
 The store is a :class:`~budgetlod.serve.backend.Backend` made from the configuration — the embedded store, or a
-remote SPARQL 1.1 store (``config.endpoint``) — and given to the routers by ``Depends(get_backend)``.
+remote SPARQL 1.1 store (``config.endpoint``) — kept on ``app.state`` with the configuration, the admission
+(:mod:`budgetlod.serve.admission`) and the document cache, and given to the routers by the dependencies of
+:mod:`budgetlod.serve.deps`. What each failure means over HTTP is :mod:`budgetlod.serve.errors`; every answer carries
+the headers of :mod:`budgetlod.serve.security_headers`.
 
 Routers: :mod:`budgetlod.serve.sparql` (the SPARQL 1.1 protocol at ``/sparql``),
 :mod:`budgetlod.serve.pages` (Linked Data: every minted IRI dereferences),
@@ -11,35 +14,28 @@ DCAT-AP catalogue, VoID), and the health check here.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 
 from budgetlod import __version__
+from budgetlod.serve import errors
 from budgetlod.serve.admission import Admission
-from budgetlod.serve.backend import Backend, get_backend, make_backend
+from budgetlod.serve.backend import make_backend
+from budgetlod.serve.cache import DocumentCache
 from budgetlod.serve.config import ServerConfig
-from budgetlod.serve.remote_backend import store_failed
+from budgetlod.serve.deps import BackendDep, ConfigDep
 from budgetlod.serve.security_headers import SecurityHeaders
-from budgetlod.serve.workers import STORE_FAILURES
 from budgetlod.store.embedded import StoreError
-from budgetlod.store.sparql_client import RemoteStoreError
 
 health = APIRouter()
-log = logging.getLogger("budgetlod.serve")
-
-
-def get_config(request: Request) -> ServerConfig:
-    config: ServerConfig = request.app.state.config
-    return config
 
 
 @health.get("/", include_in_schema=False)
-def home(config: ServerConfig = Depends(get_config)) -> RedirectResponse:  # noqa: B008
+def home(config: ConfigDep) -> RedirectResponse:
     """The entry page: the list of budget units (every page links to the SPARQL query page)."""
     from budgetlod.serve.describe import Site
 
@@ -47,7 +43,7 @@ def home(config: ServerConfig = Depends(get_config)) -> RedirectResponse:  # noq
 
 
 @health.get("/health")
-def health_check(backend: Backend = Depends(get_backend)) -> JSONResponse:  # noqa: B008
+def health_check(backend: BackendDep) -> JSONResponse:
     """Store reachable (which store: embedded with its snapshot, or remote with its endpoint), graph and triple
     counts, the query workers and their network isolation, version. 503 with the reason when the store cannot be
     read (no data yet, damaged)."""
@@ -59,16 +55,6 @@ def health_check(backend: Backend = Depends(get_backend)) -> JSONResponse:  # no
             status_code=503,
         )
     return JSONResponse({"status": "ok", "version": __version__, **figures})
-
-
-def store_unreadable(request: Request, exc: Exception) -> PlainTextResponse:
-    """A page's read of the embedded store failed: 503 with the reason when the store is damaged or gone (pyoxigraph
-    raises RocksDB's "Corruption: …" as RuntimeError), else 500 without the details (logged)."""
-    text = " ".join(str(exc).split())
-    if isinstance(exc, StoreError) or text.startswith(STORE_FAILURES):
-        return PlainTextResponse(f"The store is not available: {text[:300]}\n", status_code=503)
-    log.error("internal error answering %s", request.url.path, exc_info=exc)
-    return PlainTextResponse("Internal error (logged by the server).\n", status_code=500)
 
 
 def create_app(config: ServerConfig | None = None) -> FastAPI:
@@ -87,10 +73,8 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app.state.config = config
     app.state.backend = backend
     app.state.admission = Admission(config)
-    app.add_exception_handler(RemoteStoreError, store_failed)  # a page's read of a remote store failed
-    app.add_exception_handler(StoreError, store_unreadable)  # a page's read of a damaged embedded store
-    app.add_exception_handler(RuntimeError, store_unreadable)
-    app.add_exception_handler(OSError, store_unreadable)
+    app.state.documents = DocumentCache()
+    errors.install(app)  # what a page's read of the store can raise
     if config.cors:
         app.add_middleware(
             CORSMiddleware,

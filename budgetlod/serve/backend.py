@@ -1,7 +1,7 @@
 """Where the server's answers come from: the embedded store, or a remote SPARQL 1.1 store (``serve --endpoint``).
 
 The app factory makes one :class:`Backend` from the configuration (:func:`make_backend`); the routers get it with
-``Depends(get_backend)`` and never know which one they have:
+``BackendDep`` (:mod:`budgetlod.serve.deps`) and never know which one they have:
 
 * ``run(query, options)`` — a user's query (``/sparql``, ``/queries/{name}``) with the timeout and the row limit,
   answered serialised (:class:`~budgetlod.serve.workers.QueryOutcome`) or refused with one of the
@@ -25,7 +25,6 @@ import concurrent.futures
 import threading
 from typing import TYPE_CHECKING, Protocol
 
-from fastapi import Request
 from pyoxigraph import NamedNode
 
 from budgetlod.serve.config import ServerConfig
@@ -137,9 +136,4 @@ def make_backend(config: ServerConfig) -> Backend:
     return EmbeddedBackend(config)
 
 
-def get_backend(request: Request) -> Backend:
-    backend: Backend = request.app.state.backend
-    return backend
-
-
-__all__ = ["Backend", "EmbeddedBackend", "get_backend", "make_backend"]
+__all__ = ["Backend", "EmbeddedBackend", "make_backend"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, Protocol, TypeVar
 
 
@@ -84,3 +84,27 @@ class ResultCache(Generic[V]):
             while self._bytes > self.max_bytes:
                 _, (_, dropped) = self._entries.popitem(last=False)
                 self._bytes -= dropped
+
+
+class DocumentCache:
+    """Documents the server computes from the store and serves many times (the DCAT catalogue, VoID, a disclosure's
+    publication graph in each format): made once per key, kept while the store's version (``key[0]``) stays the
+    same, at most ``max_entries`` (least recently used first out). One per app (``app.state.documents``)."""
+
+    def __init__(self, max_entries: int = 64) -> None:
+        self.max_entries = max_entries
+        self._lock = threading.RLock()  # re-entrant: a format's bytes are made from the cached triples
+        self._items: OrderedDict[tuple[str, ...], object] = OrderedDict()
+
+    def get(self, key: tuple[str, ...], make: Callable[[], object]) -> object:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            for old in [k for k in self._items if k[0] != key[0]]:  # an older version of the store
+                del self._items[old]
+            value = make()
+            self._items[key] = value
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
+            return value

@@ -18,11 +18,10 @@ never in the user-query worker pool.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import Triple
@@ -32,10 +31,9 @@ from budgetlod.prefixes import iri
 from budgetlod.publish import catalog, jsonld, schemaorg
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import ONTOLOGY_GRAPH
-from budgetlod.serve.app import get_config
-from budgetlod.serve.backend import Backend, get_backend
-from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.backend import Backend
 from budgetlod.serve.conneg import HTML, REPRESENTATIONS, Representation, language, negotiate, split_suffix
+from budgetlod.serve.deps import BackendDep, ConfigDep, get_config, get_documents
 from budgetlod.serve.describe import Site, describe, ontology_document
 from budgetlod.serve.publishing import base_url
 from budgetlod.serve.text import TEXT
@@ -76,8 +74,8 @@ def _after(request: Request, prefix: str) -> str:
 def data_resource(
     request: Request,
     rest: str,
-    config: ServerConfig = Depends(get_config),  # noqa: B008
-    backend: Backend = Depends(get_backend),  # noqa: B008
+    config: ConfigDep,
+    backend: BackendDep,
 ) -> Response:
     """``{base_iri}{rest}`` as HTML, Turtle, JSON-LD or N-Triples (suffix ``.html .ttl .jsonld .nt``, or Accept)."""
     site = Site(config.base_iri)
@@ -91,8 +89,8 @@ def data_resource(
 def ontology_resource(
     request: Request,
     rest: str,
-    config: ServerConfig = Depends(get_config),  # noqa: B008
-    backend: Backend = Depends(get_backend),  # noqa: B008
+    config: ConfigDep,
+    backend: BackendDep,
 ) -> Response:
     """``https://w3id.org/budgetlod/ontology`` (with its ``#`` terms) and ``…/ontology/dsd/…``."""
     tail = _after(request, "/ontology")
@@ -107,8 +105,8 @@ def ontology_resource(
 def codelist_resource(
     request: Request,
     rest: str,
-    config: ServerConfig = Depends(get_config),  # noqa: B008
-    backend: Backend = Depends(get_backend),  # noqa: B008
+    config: ConfigDep,
+    backend: BackendDep,
 ) -> Response:
     """``https://w3id.org/budgetlod/codelist/{scheme}`` and ``…/{scheme}/{code}``."""
     site = Site(config.base_iri)
@@ -165,7 +163,8 @@ def _serve(request: Request, site: Site, backend: Backend, resolve: Resolver, ta
         headers["Vary"] = "Accept"
         headers["Content-Location"] = path + rep.suffix
     if rep is not HTML:
-        return Response(_rdf(backend, resource, triples, rep), media_type=rep.content_type, headers=headers)
+        body = _rdf(request, backend, resource, triples, rep)
+        return Response(body, media_type=rep.content_type, headers=headers)
     lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
     if "lang" not in request.query_params:  # the language came from Accept-Language (or its absence)
         headers["Vary"] = "Accept, Accept-Language" if chosen is None else "Accept-Language"
@@ -189,20 +188,24 @@ def _is_disclosure(triples: list[Triple]) -> bool:
     return any(t.predicate.value == RDF_TYPE and str(t.object) == f"<{DISCLOSURE}>" for t in triples)
 
 
-@lru_cache(maxsize=32)
-def _disclosure_rdf(backend: Backend, version: str, resource: str, key: str) -> bytes:
+def _disclosure_rdf(backend: Backend, resource: str, key: str) -> bytes:
     """A disclosure's publication graph (its graph and the labels of its codes) in a format; the framed
-    JSON-LD document for ``jsonld`` (docs/jsonld.md). Cached per store version (snapshot): framing takes ~0.3 s."""
+    JSON-LD document for ``jsonld`` (docs/jsonld.md)."""
     triples = jsonld.publication_triples_from_store(backend.store(), resource)
     return jsonld.dumps(jsonld.disclosure_document(triples)) if key == "jsonld" else to_bytes(triples, key)
 
 
-def _rdf(backend: Backend, resource: str, triples: list[Triple], rep: Representation) -> bytes:
-    """A resource's RDF: a disclosure answers with its whole publication graph, any other resource with its
-    description; JSON-LD is compacted with the project's context (referenced by its IRI)."""
+def _rdf(request: Request, backend: Backend, resource: str, triples: list[Triple], rep: Representation) -> bytes:
+    """A resource's RDF: a disclosure answers with its whole publication graph (kept per store version in the app's
+    document cache: framing takes ~0.3 s), any other resource with its description; JSON-LD is compacted with the
+    project's context (referenced by its IRI)."""
     version = backend.version
     if _is_disclosure(triples) and version is not None:
-        return _disclosure_rdf(backend, version, resource, rep.key)
+        made = get_documents(request).get(
+            (version, "disclosure", resource, rep.key), lambda: _disclosure_rdf(backend, resource, rep.key)
+        )
+        assert isinstance(made, bytes)
+        return made
     if rep.key == "jsonld":
         return jsonld.dumps(jsonld.compact_document(triples))
     return to_bytes(triples, rep.key)
@@ -214,7 +217,7 @@ def _schema_org(request: Request, site: Site, store: QuadReader, resource: str) 
     if not infos:
         return None
     path = site.path_of(resource) or ""
-    base = base_url(request, request.app.state.config).rstrip("/")
+    base = base_url(request, get_config(request)).rstrip("/")
     files = [
         catalog.DistributionFile("jsonld", f"{base}{path}.jsonld", "application/ld+json"),
         catalog.DistributionFile("ttl", f"{base}{path}.ttl", "text/turtle"),

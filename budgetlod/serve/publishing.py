@@ -16,10 +16,9 @@ served from memory.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import Triple
 
@@ -27,10 +26,11 @@ from budgetlod import resources
 from budgetlod.publish import catalog, void
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.rdf.formats import to_bytes
-from budgetlod.serve.app import get_config
-from budgetlod.serve.backend import Backend, get_backend
+from budgetlod.serve.backend import Backend
+from budgetlod.serve.cache import DocumentCache
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import JSONLD, RDF_REPRESENTATIONS, Representation, negotiate, split_suffix
+from budgetlod.serve.deps import BackendDep, ConfigDep, DocumentsDep
 from budgetlod.serve.describe import Site
 from budgetlod.settings import setting
 from budgetlod.store.base import QuadReader
@@ -59,26 +59,12 @@ def context(name: str, request: Request) -> Response:
     return Response(body, media_type=JSONLD.media_type, headers=headers)
 
 
-class _Cache:
-    """Documents computed once per (snapshot, base URL, document, format), the triples once per document."""
-
-    def __init__(self) -> None:
-        self._lock = threading.RLock()  # re-entrant: a format's bytes are made from the cached triples
-        self._items: dict[tuple[str, ...], object] = {}
-
-    def get(self, key: tuple[str, ...], make: Callable[[], object]) -> object:
-        with self._lock:
-            if key not in self._items:
-                self._items = {k: v for k, v in self._items.items() if k[0] == key[0]}  # drop old snapshots
-                self._items[key] = make()
-            return self._items[key]
-
-
-CACHE = _Cache()
 Maker = Callable[[QuadReader, str, ServerConfig], list[Triple]]
 
 
-def _document(request: Request, config: ServerConfig, backend: Backend, name: str, make: Maker) -> Response:
+def _document(
+    request: Request, config: ServerConfig, backend: Backend, documents: DocumentCache, name: str, make: Maker
+) -> Response:
     """One of the publishing documents, in the representation asked for, from the cache."""
     _, chosen = split_suffix(request.url.path)
     rep: Representation | None = chosen if chosen in RDF_REPRESENTATIONS else None
@@ -94,12 +80,12 @@ def _document(request: Request, config: ServerConfig, backend: Backend, name: st
     key = (backend.version or "", base, name)
 
     def triples() -> list[Triple]:
-        return CACHE.get(key, lambda: make(store, base, config))  # type: ignore[return-value]
+        return documents.get(key, lambda: make(store, base, config))  # type: ignore[return-value]
 
     def body() -> bytes:
         return dumps(compact_document(triples())) if rep is JSONLD else to_bytes(triples(), rep.key)
 
-    data = CACHE.get((*key, rep.key), body)
+    data = documents.get((*key, rep.key), body)
     assert isinstance(data, bytes)
     return Response(data, media_type=rep.content_type, headers={"Vary": "Accept"})
 
@@ -131,18 +117,15 @@ def _void(store: QuadReader, base: str, config: ServerConfig) -> list[Triple]:
 @router.get("/catalog.{suffix}", include_in_schema=False)
 def catalogue(
     request: Request,
+    config: ConfigDep,
+    backend: BackendDep,
+    documents: DocumentsDep,
     suffix: str = "",
-    config: ServerConfig = Depends(get_config),  # noqa: B008
-    backend: Backend = Depends(get_backend),  # noqa: B008
 ) -> Response:
-    return _document(request, config, backend, "catalog", _catalogue)
+    return _document(request, config, backend, documents, "catalog", _catalogue)
 
 
 @router.get("/.well-known/void", summary="The VoID description")
 @router.get("/void", include_in_schema=False)
-def void_description(
-    request: Request,
-    config: ServerConfig = Depends(get_config),  # noqa: B008
-    backend: Backend = Depends(get_backend),  # noqa: B008
-) -> Response:
-    return _document(request, config, backend, "void", _void)
+def void_description(request: Request, config: ConfigDep, backend: BackendDep, documents: DocumentsDep) -> Response:
+    return _document(request, config, backend, documents, "void", _void)

@@ -37,18 +37,15 @@ from budgetlod.query.run import QueryRunError, Result, result_from_json
 from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
 from budgetlod.serve import results
 from budgetlod.serve.admission import Busy, admitted
-from budgetlod.serve.backend import get_backend
 from budgetlod.serve.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import language
+from budgetlod.serve.deps import get_backend, get_config
+from budgetlod.serve.errors import query_failure
 from budgetlod.serve.text import TEXT
 from budgetlod.serve.workers import (
     QueryError,
     QueryOptions,
-    QuerySyntaxError,
-    QueryTimeout,
-    StoreFailed,
-    StoreUnavailable,
 )
 
 router = APIRouter(tags=["named queries"])
@@ -110,11 +107,6 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def _config(request: Request) -> ServerConfig:
-    config: ServerConfig = request.app.state.config
-    return config
-
-
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> PlainTextResponse:
     return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
 
@@ -152,7 +144,7 @@ def _context(request: Request, lang: str, alternates: list[tuple[str, str, str]]
         "languages": [
             (code, TEXT[code]["language_name"], f"{path}?{urlencode([*kept, ('lang', code)])}") for code in TEXT
         ],
-        "home": _home(_config(request)),
+        "home": _home(get_config(request)),
     }
 
 
@@ -214,7 +206,7 @@ async def run_query(request: Request, name: str) -> Response:
     fmt = _format(request, RUN_FORMATS)
     if fmt is None:
         return _not_acceptable(RUN_FORMATS)
-    config = _config(request)
+    config = get_config(request)
     options = QueryOptions(formats={results.SELECT: results.JSON.name}, row_limit=config.row_limit)
     backend = get_backend(request)
     try:
@@ -222,16 +214,8 @@ async def run_query(request: Request, name: str) -> Response:
         text = query.text_for(lateral=backend.kind == "embedded")  # no LATERAL for a remote store
         async with admitted(request):
             outcome = await run_in_threadpool(backend.run, with_values(text, terms), options)
-    except Busy as exc:
-        return _error(exc.status, exc.message, exc.headers)
-    except QueryTimeout as exc:
-        return _error(503, f"Query stopped: {exc}.", {"Retry-After": "1"})
-    except StoreUnavailable as exc:
-        return _error(503, f"The store is not available: {exc}")
-    except StoreFailed as exc:  # a remote store refused or failed our query: not the client's fault
-        return _error(502, f"The query failed: {exc}")
-    except (QuerySyntaxError, QueryError) as exc:
-        return _error(500, f"The query failed: {exc}")
+    except (Busy, QueryError) as exc:
+        return _error(*query_failure(exc, named=True))
     headers = outcome.headers(config.row_limit, config.answer_bytes)
     if fmt is SRJ:
         return Response(outcome.body, media_type=SRJ.content_type, headers=headers)
@@ -317,7 +301,7 @@ def render_page(
 ) -> str:
     from budgetlod.serve.describe import Site
 
-    site = Site(_config(request).base_iri)
+    site = Site(get_config(request).base_iri)
     current = [(k, v) for k, v in given.items()]
     link = f"/queries/{query.name}?"
     alternates = [
@@ -345,7 +329,7 @@ def render_page(
             "rows": _cells(result, site.href),
             "count": len(result.rows),
             "truncated": result.truncated,
-            "row_limit": _config(request).row_limit,
+            "row_limit": get_config(request).row_limit,
             "text": query.text,
         }
     )

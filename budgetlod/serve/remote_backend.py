@@ -30,6 +30,7 @@ from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
 
 from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.deps import get_config
 from budgetlod.serve.pool import STARTUP_SECONDS, Worker
 from budgetlod.serve.querycheck import check, parse_loop
 from budgetlod.serve.workers import (
@@ -218,7 +219,7 @@ def probe(backend: RemoteBackend) -> str:
 def store_failed(request: Request, exc: Exception) -> Response:
     """The app's answer when a page's read of the remote store fails: 503 (no answer, in time or at all) or 502."""
     assert isinstance(exc, RemoteStoreError)
-    config: ServerConfig = request.app.state.config
+    config = get_config(request)
     error = failure(exc, float(config.query_timeout))
     if isinstance(error, QueryTimeout):
         return PlainTextResponse(f"Query stopped: {error}.\n", status_code=503, headers={"Retry-After": "1"})

@@ -37,17 +37,16 @@ from budgetlod import __version__
 from budgetlod.querylib import named_queries
 from budgetlod.serve import results
 from budgetlod.serve.admission import Busy, admitted
-from budgetlod.serve.backend import Backend, get_backend
+from budgetlod.serve.backend import Backend
 from budgetlod.serve.config import ServerConfig
+from budgetlod.serve.deps import get_backend, get_config
+from budgetlod.serve.errors import query_failure
 from budgetlod.serve.querycheck import check
 from budgetlod.serve.workers import (
     NotAcceptable,
     QueryError,
     QueryOptions,
     QuerySyntaxError,
-    QueryTimeout,
-    StoreFailed,
-    StoreUnavailable,
 )
 from budgetlod.store.embedded import StoreError
 
@@ -84,11 +83,6 @@ def _values(params: Params, name: str) -> list[str]:
     return [value for key, value in params if key == name]
 
 
-def _config(request: Request) -> ServerConfig:
-    config: ServerConfig = request.app.state.config
-    return config
-
-
 async def _read_body(request: Request, limit: int) -> bytes:
     """The body, refused (413) when its Content-Length or the bytes actually sent exceed the limit."""
     too_large = Refused(413, f"The request body is larger than the limit of {limit} bytes.")
@@ -106,7 +100,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 @router.get("/sparql", response_model=None)
 async def sparql_get(request: Request) -> Response:
     """SPARQL query by GET; without a query: the service description, or the query page for browsers."""
-    config = _config(request)
+    config = get_config(request)
     if len(request.url.query.encode()) > config.max_request_bytes:
         return _error(414, f"The query string is longer than the limit of {config.max_request_bytes} bytes.")
     params = parse_qsl(request.url.query, keep_blank_values=True)
@@ -119,7 +113,7 @@ async def sparql_get(request: Request) -> Response:
 @router.post("/sparql", response_model=None)
 async def sparql_post(request: Request) -> Response:
     """SPARQL query by POST: a form (``query=``) or the query itself (``application/sparql-query``)."""
-    config = _config(request)
+    config = get_config(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
         if content_type == SPARQL_UPDATE:
@@ -156,7 +150,7 @@ def _not_acceptable(kind: str) -> Refused:
 
 
 async def _answer(request: Request, params: Params, body_query: str | None, post: bool = False) -> Response:
-    config = _config(request)
+    config = get_config(request)
     if _values(params, "update"):
         raise Refused(403, "SPARQL Update is not accepted: this endpoint is read-only.")
     queries = _values(params, "query") + ([body_query] if body_query is not None else [])
@@ -212,20 +206,12 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
     try:
         async with admitted(request):
             outcome = await run_in_threadpool(backend.run, query, options)
-    except Busy as exc:
-        raise Refused(exc.status, exc.message, exc.headers) from None
     except QuerySyntaxError as exc:
         raise Refused(400, syntax_message(str(exc), query)) from None
     except NotAcceptable as exc:
         raise _not_acceptable(exc.kind) from None
-    except QueryTimeout as exc:
-        raise Refused(503, f"Query stopped: {exc}.", {"Retry-After": "1"}) from None
-    except StoreUnavailable as exc:
-        raise Refused(503, f"The store is not available: {exc}") from None
-    except StoreFailed as exc:
-        raise Refused(exc.status, f"The query failed: {exc}") from None
-    except QueryError as exc:
-        raise Refused(500, f"The query failed: {exc}") from None
+    except (Busy, QueryError) as exc:
+        raise Refused(*query_failure(exc)) from None
     headers = outcome.headers(config.row_limit, config.answer_bytes)
     return Response(outcome.body, media_type=outcome.media_type, headers=headers)
 
@@ -253,7 +239,7 @@ DCT = "http://purl.org/dc/terms/"
 
 
 def endpoint_url(request: Request) -> str:
-    base = _config(request).public_base_url.rstrip("/")
+    base = get_config(request).public_base_url.rstrip("/")
     return f"{base}/sparql" if base else str(request.url.replace(query="", fragment=""))
 
 
@@ -331,7 +317,7 @@ async def _describe_or_page(request: Request, accept: str | None, requested: lis
         raise Refused(406, f"The service description can be given as: {names}.", {"Vary": "Accept"})
     if fmt is results.HTML:
         return _query_page()
-    config = _config(request)
+    config = get_config(request)
     graphs = await run_in_threadpool(_graph_names, get_backend(request))
     body = results.write_graph(fmt, service_description(endpoint_url(request), graphs, config), SD_PREFIXES)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
