@@ -18,7 +18,7 @@ A query file starts with ``#+ `` lines holding YAML, as grlc reads them::
 projection, bound by the engine (:mod:`budgetlod.query.params`), never pasted into the text. A
 parameter without a default is left unbound unless given: the query then matches every value.
 ``chart`` says which columns label the bars and which give their lengths when the result is drawn
-(:mod:`budgetlod.serve.chart`). Other keys are kept as read (:attr:`NamedQuery.header`).
+(:mod:`budgetlod.present.chart`). Other keys are kept as read (:attr:`NamedQuery.header`).
 """
 
 from __future__ import annotations

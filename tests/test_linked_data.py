@@ -20,10 +20,10 @@ from live_server import Answer
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from budgetlod import resources
+from budgetlod.present.describe import Site, amount
 from budgetlod.publish import jsonld
 from budgetlod.publish.jsonld import publication_triples_from_store
 from budgetlod.serve.conneg import HTML, JSONLD, NTRIPLES, TURTLE, language, negotiate, split_suffix
-from budgetlod.serve.describe import Site, amount
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"

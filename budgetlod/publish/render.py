@@ -16,19 +16,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from budgetlod import __version__
+from budgetlod.present import jinja
+from budgetlod.present.rebuild import tables_of
+from budgetlod.present.text import TEXT
 from budgetlod.publish import jsonld, schemaorg
 from budgetlod.publish.catalog import DatasetInfo, DistributionFile
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH
-from budgetlod.serve.rebuild import tables_of
-from budgetlod.serve.text import TEXT
 
 MEDIA_TYPES = {"jsonld": "application/ld+json", "ttl": "text/turtle", "nq": "application/n-quads"}
-HERE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class SiteLayout:
     licence: str
 
     def relpath(self, iri: str, suffix: str) -> str:
-        from budgetlod.serve.describe import Site
+        from budgetlod.present.describe import Site
 
         path = Site(self.base_iri).path_of(iri)
         if path is None or "#" in path:
@@ -67,18 +66,6 @@ class SiteLayout:
 
     def url(self, relpath: str) -> str:
         return self.base_url + relpath
-
-
-def environment() -> Environment:
-    """The static pages' templates; the budget-table macro and the style are shared with the server's pages."""
-    return Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(HERE.parent / "serve" / "templates")]
-        ),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def write_atomic(target: Path, data: bytes) -> FileInfo:
@@ -154,7 +141,7 @@ def page(store: Store, info: DatasetInfo, layout: SiteLayout, rendered: Rendered
         catalogue_url=catalogue_url,
     )
     return (
-        environment()
+        jinja.environment()
         .get_template("site_disclosure.html")
         .render(
             t=TEXT["zh"],

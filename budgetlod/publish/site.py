@@ -29,12 +29,13 @@ from xml.sax.saxutils import escape
 from pyoxigraph import Store, Triple
 
 from budgetlod import __version__, resources
+from budgetlod.present import jinja
+from budgetlod.present.text import TEXT
 from budgetlod.publish import catalog, void
 from budgetlod.publish.dump import write_dump
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
-from budgetlod.publish.render import HERE, Rendered, SiteLayout, distributions, environment, render, write_atomic
+from budgetlod.publish.render import Rendered, SiteLayout, distributions, render, write_atomic
 from budgetlod.rdf.formats import to_bytes
-from budgetlod.serve.text import TEXT
 from budgetlod.store.embedded import count_triples, current_snapshot
 
 MANIFEST = ".budgetlod-publish.json"
@@ -58,9 +59,8 @@ class PublishSummary:
 def fingerprint(layout: SiteLayout) -> dict[str, str]:
     """What the rendering depends on besides the data: a change here renders every disclosure again."""
     templates = hashlib.sha256()
-    for folder in (HERE / "templates", HERE.parent / "serve" / "templates"):
-        for path in sorted(folder.glob("*.html")):
-            templates.update(path.name.encode() + path.read_bytes())
+    for path in sorted(jinja.TEMPLATES.glob("*.html")):
+        templates.update(path.name.encode() + path.read_bytes())
     return {
         "budgetlod": __version__,
         "context": hashlib.sha256(resources.context_bytes()).hexdigest(),
@@ -310,7 +310,7 @@ def _write_index(
         for info in infos
     ]
     html = (
-        environment()
+        jinja.environment()
         .get_template("site_index.html")
         .render(t=TEXT["zh"], lang="zh", version=__version__, root="", count=len(infos), rows=rows, dumps=dumps)
     )

@@ -37,7 +37,7 @@ health = APIRouter()
 @health.get("/", include_in_schema=False)
 def home(config: ConfigDep) -> RedirectResponse:
     """The entry page: the list of budget units (every page links to the SPARQL query page)."""
-    from budgetlod.serve.describe import Site
+    from budgetlod.present.describe import Site
 
     return RedirectResponse(Site(config.base_iri).data_prefix, status_code=303)
 

@@ -2,7 +2,7 @@
 
 * ``GET {data prefix}{rest}`` (``/id/…`` for the default ``https://w3id.org/budgetlod/id/``) names
   ``{base_iri}{rest}``; ``/ontology…`` and ``/codelist/…`` name ``https://w3id.org/budgetlod/ontology…`` and
-  ``…/codelist/…``. Mapping: :class:`budgetlod.serve.describe.Site`.
+  ``…/codelist/…``. Mapping: :class:`budgetlod.present.describe.Site`.
 * Representations: HTML, Turtle, JSON-LD, N-Triples, by suffix or by Accept (:mod:`budgetlod.serve.conneg`);
   ``Vary: Accept`` and ``Content-Location`` (the suffixed URL) on negotiated answers.
 * A resource's description is the triples with it as subject, in every graph; the ontology IRI answers with
@@ -23,31 +23,25 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import Triple
 
 from budgetlod import __version__, resources
 from budgetlod.prefixes import iri
+from budgetlod.present import jinja
+from budgetlod.present.describe import Site, describe, ontology_document
+from budgetlod.present.text import TEXT
+from budgetlod.present.views import Views
 from budgetlod.publish import catalog, jsonld, schemaorg
 from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import ONTOLOGY_GRAPH
 from budgetlod.serve.backend import Backend
 from budgetlod.serve.conneg import HTML, REPRESENTATIONS, Representation, language, negotiate, split_suffix
 from budgetlod.serve.deps import BackendDep, ConfigDep, get_config, get_documents
-from budgetlod.serve.describe import Site, describe, ontology_document
 from budgetlod.serve.publishing import base_url
-from budgetlod.serve.text import TEXT
-from budgetlod.serve.views import Views
 from budgetlod.settings import setting
 from budgetlod.store.base import QuadReader
 from budgetlod.store.embedded import StoreError
 
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 # The route of data IRIs, from the base_iri setting when the server starts (Site.data_prefix).
 DATA_PREFIX = Site(str(setting("base_iri"))).data_prefix
 
@@ -181,7 +175,7 @@ def _serve(request: Request, site: Site, backend: Backend, resolve: Resolver, ta
         if context["page"].kind == "disclosure":
             context["schema_json"] = _schema_org(request, site, store, resource)
         template = "resource.html"
-    return HTMLResponse(TEMPLATES.get_template(template).render(context), headers=headers)
+    return HTMLResponse(jinja.environment().get_template(template).render(context), headers=headers)
 
 
 def _is_disclosure(triples: list[Triple]) -> bool:
@@ -263,7 +257,7 @@ def _index(request: Request, site: Site, backend: Backend, kind: str) -> Respons
     context["kind"] = kind
     context["items"] = views.units() if kind == "units" else views.schemes()
     return HTMLResponse(
-        TEMPLATES.get_template("listing.html").render(context), headers={"Vary": "Accept, Accept-Language"}
+        jinja.environment().get_template("listing.html").render(context), headers={"Vary": "Accept, Accept-Language"}
     )
 
 
@@ -272,7 +266,7 @@ def _not_found(request: Request, rep: Representation | None) -> Response:
     if rep is HTML:
         lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))
         context = _context(lang, _raw_path(request), "", None)
-        html = TEMPLATES.get_template("error.html").render(context, status=404)
+        html = jinja.environment().get_template("error.html").render(context, status=404)
         return HTMLResponse(html, status_code=404, headers=headers)
     return PlainTextResponse(
         f"404 not found: {_raw_path(request)} names no resource\n", status_code=404, headers=headers

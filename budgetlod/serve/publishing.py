@@ -23,6 +23,7 @@ from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import Triple
 
 from budgetlod import resources
+from budgetlod.present.describe import Site
 from budgetlod.publish import catalog, void
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.rdf.formats import to_bytes
@@ -31,7 +32,6 @@ from budgetlod.serve.cache import DocumentCache
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import JSONLD, RDF_REPRESENTATIONS, Representation, negotiate, split_suffix
 from budgetlod.serve.deps import BackendDep, ConfigDep, DocumentsDep
-from budgetlod.serve.describe import Site
 from budgetlod.settings import setting
 from budgetlod.store.base import QuadReader
 from budgetlod.store.embedded import StoreError

@@ -19,30 +19,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from budgetlod import __version__
+from budgetlod.present import jinja
+from budgetlod.present.chart import MAX_CATEGORIES, Series, bar_chart
+from budgetlod.present.text import TEXT
 from budgetlod.query import output
 from budgetlod.query.params import ParamError, Term, bind, with_values
 from budgetlod.query.run import QueryRunError, Result, result_from_json
 from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
 from budgetlod.serve import results
 from budgetlod.serve.admission import Busy, admitted
-from budgetlod.serve.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.conneg import language
 from budgetlod.serve.deps import get_backend, get_config
 from budgetlod.serve.errors import query_failure
-from budgetlod.serve.text import TEXT
 from budgetlod.serve.workers import (
     QueryError,
     QueryOptions,
@@ -50,12 +49,6 @@ from budgetlod.serve.workers import (
 
 router = APIRouter(tags=["named queries"])
 
-TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 SIMPLE_JSON = results.Format("json", "application/json", "json")
 SRJ = results.Format("srj", results.JSON.media_type, "srj", (), ("sparql-json",))
 RUN_FORMATS = (SIMPLE_JSON, SRJ, results.CSV, results.HTML)
@@ -126,7 +119,7 @@ def _lang(request: Request) -> str:
 
 
 def _home(config: ServerConfig) -> str:
-    from budgetlod.serve.describe import Site
+    from budgetlod.present.describe import Site
 
     return Site(config.base_iri).data_prefix
 
@@ -179,7 +172,7 @@ def list_queries(request: Request) -> Response:
     lang = _lang(request)
     context = _context(request, lang, [("json", "/queries?format=json", SIMPLE_JSON.media_type)])
     context["queries"] = [describe(q) for q in queries]
-    html = TEMPLATES.get_template("queries.html").render(context)
+    html = jinja.environment().get_template("queries.html").render(context)
     return HTMLResponse(html, headers={"Vary": "Accept, Accept-Language", "Content-Language": lang})
 
 
@@ -299,7 +292,7 @@ def _cells(result: Result, href: Callable[[str], str]) -> list[list[dict[str, An
 def render_page(
     request: Request, query: NamedQuery, given: dict[str, str], terms: dict[str, Term], result: Result, lang: str
 ) -> str:
-    from budgetlod.serve.describe import Site
+    from budgetlod.present.describe import Site
 
     site = Site(get_config(request).base_iri)
     current = [(k, v) for k, v in given.items()]
@@ -333,4 +326,4 @@ def render_page(
             "text": query.text,
         }
     )
-    return TEMPLATES.get_template("queries-run.html").render(context)
+    return jinja.environment().get_template("queries-run.html").render(context)

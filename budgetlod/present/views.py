@@ -14,8 +14,8 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, QuerySolution, Triple
 
 from budgetlod.prefixes import ONTOLOGY, iri
-from budgetlod.serve import rebuild
-from budgetlod.serve.describe import (
+from budgetlod.present import rebuild
+from budgetlod.present.describe import (
     CONCEPTS_QUERY,
     DISCLOSURES_QUERY,
     FINDINGS_QUERY,

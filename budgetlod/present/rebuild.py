@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 
 from pyoxigraph import NamedNode, QuerySolution
 
+from budgetlod.present.describe import CELLS_QUERY, TABLES_QUERY, UNREADABLE_QUERY, amount, local_name, select, value
 from budgetlod.rdf import components as c
 from budgetlod.rdf.dsd import table_dimensions
-from budgetlod.serve.describe import CELLS_QUERY, TABLES_QUERY, UNREADABLE_QUERY, amount, local_name, select, value
 from budgetlod.specs import ColumnSpec, TableSpec, spec
 from budgetlod.store.base import QuadReader
 
