@@ -17,8 +17,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from budgetlod.formats import to_bytes
 from budgetlod.parse.document import parse_text
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pyshacl
 import rdflib
 
+from budgetlod.formats import to_bytes
 from budgetlod.parse.document import parse_text
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
 from budgetlod.validate.engine import _vocabulary, data_graph, shapes_graph

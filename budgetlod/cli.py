@@ -15,13 +15,13 @@ import rdflib
 
 from budgetlod import __version__
 from budgetlod.findings import format_finding
+from budgetlod.formats import QUAD_FORMATS, RDF_FORMATS, to_bytes
 from budgetlod.model import Disclosure
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
 from budgetlod.pipeline import Converted, convert_file
 from budgetlod.prefixes import iri
 from budgetlod.publish.render import Rendered
-from budgetlod.rdf.formats import FORMATS, QUAD_FORMATS, to_bytes
 from budgetlod.rdf.graph import CannotMap
 from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.serialize import disclosure_json
@@ -64,7 +64,7 @@ def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
 @click.option(
     "--to",
     "fmt",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(RDF_FORMATS)),
     default="ttl",
     show_default=True,
     help="Output format; nq, trig and jsonld carry the named graph.",

@@ -20,10 +20,11 @@ from live_server import Answer
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from budgetlod import resources
+from budgetlod.formats import HTML, JSONLD, NTRIPLES, PAGE_FORMATS, TURTLE, language, split_suffix
+from budgetlod.formats import negotiate as negotiate_any
 from budgetlod.present.describe import Site, amount
 from budgetlod.publish import jsonld
 from budgetlod.publish.jsonld import publication_triples_from_store
-from budgetlod.serve.conneg import HTML, JSONLD, NTRIPLES, TURTLE, language, negotiate, split_suffix
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
@@ -468,6 +469,10 @@ def test_unreadable_cell_shows_what_was_printed(annotated_server: Any) -> None:
 
 
 # --- the pieces -------------------------------------------------------------------------------------
+
+
+def negotiate(accept: str | None) -> object:
+    return negotiate_any(accept, PAGE_FORMATS)
 
 
 def test_negotiate() -> None:

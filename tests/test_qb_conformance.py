@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from budgetlod import resources
+from budgetlod.formats import to_bytes
 from budgetlod.parse.document import parse_file, parse_text
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.graph import to_quads
 from budgetlod.rdf.qb_integrity import violations
 from budgetlod.testing.corpus import generate

@@ -11,11 +11,11 @@ import pytest
 from pyoxigraph import Literal, RdfFormat, Store
 from test_cases import parsed_figures, read_expected
 
+from budgetlod.formats import RDF_FORMATS, to_bytes
 from budgetlod.parse.document import parse_file, parse_text
 from budgetlod.prefixes import sparql_header
 from budgetlod.rdf.cube import name_findings
 from budgetlod.rdf.dsd import dsd_turtle
-from budgetlod.rdf.formats import FORMATS, to_bytes
 from budgetlod.rdf.graph import to_quads
 from budgetlod.specs import spec
 
@@ -157,7 +157,7 @@ def test_convert_formats_parse_back(fmt: str) -> None:
     )
     assert result.returncode == 0
     store = Store()
-    store.load(result.stdout, format=FORMATS[fmt])
+    store.load(result.stdout, format=RDF_FORMATS[fmt])
     count = store.query(
         sparql_header()
         + "SELECT (COUNT(*) AS ?n) WHERE { { ?o a qb:Observation } UNION { GRAPH ?g { ?o a qb:Observation } } }"

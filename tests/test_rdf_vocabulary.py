@@ -12,9 +12,9 @@ import rdflib
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from budgetlod import resources
+from budgetlod.formats import to_bytes
 from budgetlod.parse.document import parse_file, parse_text
 from budgetlod.prefixes import PREFIXES, iri
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
 

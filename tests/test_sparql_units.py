@@ -21,8 +21,9 @@ from pyoxigraph import (
     parse_query_results,
 )
 
+from budgetlod import formats
+from budgetlod.query import results
 from budgetlod.querylib import named_queries, read_header
-from budgetlod.serve import results
 from budgetlod.serve.cache import OVERHEAD_BYTES, ResultCache
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.pool import QueryPool
@@ -77,27 +78,27 @@ def test_query_check(query: str, kind: str | None, update: str | None, service: 
 
 
 def test_negotiation() -> None:
-    offered = results.RESULT_FORMATS
-    assert results.negotiate(None, offered) is results.JSON
-    assert results.negotiate("", offered) is results.JSON
-    assert results.negotiate("*/*", offered) is results.JSON
-    assert results.negotiate("text/*", offered) is results.CSV
-    assert results.negotiate("text/csv;q=0.2, application/sparql-results+xml;q=0.3", offered) is results.XML
-    assert results.negotiate("application/xml", offered) is results.XML
-    assert results.negotiate("application/json", offered) is results.JSON
-    assert results.negotiate("text/turtle", offered) is None
-    assert results.negotiate("*/*;q=0, text/csv", offered) is results.CSV
-    assert results.negotiate("text/tab-separated-values;charset=utf-8", offered) is results.TSV
+    offered = formats.RESULT_FORMATS
+    assert formats.negotiate(None, offered) is formats.JSON
+    assert formats.negotiate("", offered) is formats.JSON
+    assert formats.negotiate("*/*", offered) is formats.JSON
+    assert formats.negotiate("text/*", offered) is formats.CSV
+    assert formats.negotiate("text/csv;q=0.2, application/sparql-results+xml;q=0.3", offered) is formats.XML
+    assert formats.negotiate("application/xml", offered) is formats.XML
+    assert formats.negotiate("application/json", offered) is formats.JSON
+    assert formats.negotiate("text/turtle", offered) is None
+    assert formats.negotiate("*/*;q=0, text/csv", offered) is formats.CSV
+    assert formats.negotiate("text/tab-separated-values;charset=utf-8", offered) is formats.TSV
     # the format parameter wins over Accept; its names depend on the kind of result
-    assert results.negotiate("text/csv", offered, ["xml"]) is results.XML
-    assert results.negotiate(None, results.GRAPH_FORMATS, ["xml"]) is results.RDFXML
-    assert results.negotiate(None, results.GRAPH_FORMATS, ["json"]) is results.JSONLD
-    assert results.negotiate(None, results.GRAPH_FORMATS, ["rdf xml"]) is results.RDFXML  # '+' sent unencoded
-    assert results.negotiate(None, results.GRAPH_FORMATS, ["tsv", "text/turtle"]) is results.TURTLE
-    assert results.negotiate(None, offered, ["ttl"]) is None
+    assert formats.negotiate("text/csv", offered, ["xml"]) is formats.XML
+    assert formats.negotiate(None, formats.GRAPH_FORMATS, ["xml"]) is formats.RDFXML
+    assert formats.negotiate(None, formats.GRAPH_FORMATS, ["json"]) is formats.JSONLD
+    assert formats.negotiate(None, formats.GRAPH_FORMATS, ["rdf xml"]) is formats.RDFXML  # '+' sent unencoded
+    assert formats.negotiate(None, formats.GRAPH_FORMATS, ["tsv", "text/turtle"]) is formats.TURTLE
+    assert formats.negotiate(None, offered, ["ttl"]) is None
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    assert results.negotiate(browser, (*offered, results.HTML)) is results.HTML
-    assert results.negotiate("*/*", (*offered, results.HTML)) is results.JSON
+    assert formats.negotiate(browser, (*offered, formats.HTML)) is formats.HTML
+    assert formats.negotiate("*/*", (*offered, formats.HTML)) is formats.JSON
 
 
 def solutions(store: Store, query: str) -> tuple[list[str], list[tuple[object, ...]]]:
@@ -115,12 +116,12 @@ TERMS = r"""SELECT ?s ?l ?d ?i ?n ?b ?u WHERE {
 @pytest.mark.parametrize(
     ("fmt", "parsed"),
     [
-        (results.JSON, QueryResultsFormat.JSON),
-        (results.XML, QueryResultsFormat.XML),
-        (results.TSV, QueryResultsFormat.TSV),
+        (formats.JSON, QueryResultsFormat.JSON),
+        (formats.XML, QueryResultsFormat.XML),
+        (formats.TSV, QueryResultsFormat.TSV),
     ],
 )
-def test_writers_round_trip_through_pyoxigraph(fmt: results.Format, parsed: QueryResultsFormat) -> None:
+def test_writers_round_trip_through_pyoxigraph(fmt: formats.Format, parsed: QueryResultsFormat) -> None:
     store = Store()
     variables, rows = solutions(store, TERMS)
     back = parse_query_results(results.write_select(fmt, variables, rows), format=parsed)  # type: ignore[arg-type]
@@ -132,13 +133,13 @@ def test_writers_round_trip_through_pyoxigraph(fmt: results.Format, parsed: Quer
         else:
             assert mine == theirs
     for value in (True, False):
-        answer = parse_query_results(results.write_ask(fmt, value), format=parsed) if fmt is not results.TSV else None
+        answer = parse_query_results(results.write_ask(fmt, value), format=parsed) if fmt is not formats.TSV else None
         assert answer is None or bool(answer) is value
 
 
 def test_csv_follows_the_w3c_note() -> None:
     variables, rows = solutions(Store(), TERMS)
-    text = results.write_select(results.CSV, variables, rows).decode()
+    text = results.write_select(formats.CSV, variables, rows).decode()
     header, rest = text.split("\r\n", 1)
     assert header == "s,l,d,i,n,b,u"
     assert rest.startswith('"tab\there ""quoted"", new\nline\r<&>",中文,2024-03-01,http://example.org/a?b=c&d,1.5,_:')
@@ -147,7 +148,7 @@ def test_csv_follows_the_w3c_note() -> None:
 
 def test_json_literals() -> None:
     variables, rows = solutions(Store(), TERMS)
-    text = results.write_select(results.JSON, variables, rows).decode()
+    text = results.write_select(formats.JSON, variables, rows).decode()
     assert '"l":{"type":"literal","value":"中文","xml:lang":"zh"}' in text
     assert f'"d":{{"type":"literal","value":"2024-03-01","datatype":"{XSD}date"}}' in text
     assert '"s":{"type":"literal","value":"tab\\there' in text  # a plain string has no datatype
@@ -161,9 +162,9 @@ def test_graph_formats() -> None:
             b'<http://x/a> <http://www.w3.org/2000/01/rdf-schema#label> "a"@en .', format=RdfFormat.N_TRIPLES
         )
     ]
-    turtle = results.write_graph(results.TURTLE, triples).decode()
+    turtle = results.write_graph(formats.TURTLE, triples).decode()
     assert "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in turtle and "@prefix bl:" not in turtle
-    for fmt in results.GRAPH_FORMATS:
+    for fmt in formats.GRAPH_FORMATS:
         body = results.write_graph(fmt, triples)
         back = list(parse(body, format=RdfFormat.from_media_type(fmt.media_type)))
         assert [q.triple for q in back] == triples

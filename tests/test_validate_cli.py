@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store
 
+from budgetlod.formats import to_bytes
 from budgetlod.pipeline import convert_file
 from budgetlod.prefixes import sparql_header
-from budgetlod.rdf.formats import to_bytes
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"

@@ -19,12 +19,12 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from budgetlod import __version__
+from budgetlod.formats import to_bytes
 from budgetlod.present import jinja
 from budgetlod.present.rebuild import tables_of
 from budgetlod.present.text import TEXT
 from budgetlod.publish import jsonld, schemaorg
 from budgetlod.publish.catalog import DatasetInfo, DistributionFile
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH
 
 MEDIA_TYPES = {"jsonld": "application/ld+json", "ttl": "text/turtle", "nq": "application/n-quads"}

@@ -29,13 +29,13 @@ from xml.sax.saxutils import escape
 from pyoxigraph import Store, Triple
 
 from budgetlod import __version__, resources
+from budgetlod.formats import to_bytes
 from budgetlod.present import jinja
 from budgetlod.present.text import TEXT
 from budgetlod.publish import catalog, void
 from budgetlod.publish.dump import write_dump
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.publish.render import Rendered, SiteLayout, distributions, render, write_atomic
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.store.embedded import count_triples, current_snapshot
 
 MANIFEST = ".budgetlod-publish.json"

@@ -3,7 +3,7 @@
 * **table** — one column a variable, aligned by *display* width (a Chinese character takes two columns
   of a terminal: ``unicodedata.east_asian_width`` W/F), numbers right-aligned, IRIs shortened with the
   project's prefixes, long cells cut with ``…``.
-* **csv** — the W3C SPARQL 1.1 Query Results CSV format (:func:`budgetlod.serve.results.write_select`).
+* **csv** — the W3C SPARQL 1.1 Query Results CSV format (:func:`budgetlod.query.results.write_select`).
 * **json** — ``{"columns": [...], "rows": [{column: value}], ...}``: numbers (xsd:integer, xsd:decimal,
   xsd:double) as JSON numbers written exactly as the store gives them (no float rounding), booleans as
   true/false, anything else as its lexical form; an unbound cell is left out of its row.
@@ -20,9 +20,10 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from budgetlod import formats
 from budgetlod.prefixes import PREFIXES
+from budgetlod.query import results
 from budgetlod.query.run import Cell, Result
-from budgetlod.serve import results
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")}
@@ -103,7 +104,7 @@ def table(result: Result) -> str:
 
 
 def csv(result: Result) -> str:
-    return results.write_select(results.CSV, result.variables, result.rows).decode("utf-8")
+    return results.write_select(formats.CSV, result.variables, result.rows).decode("utf-8")
 
 
 def json_value(cell: Cell) -> Any:

@@ -12,6 +12,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Triple
 
 from budgetlod import resources
+from budgetlod.formats import to_bytes
 from budgetlod.prefixes import PREFIXES, iri
 from budgetlod.rdf.components import (
     COMMON_DIMENSIONS,
@@ -21,7 +22,6 @@ from budgetlod.rdf.components import (
     OBSERVATION_ATTRIBUTES,
     dsd_iri,
 )
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.terms import n
 from budgetlod.specs import TableSpec, table_specs
 

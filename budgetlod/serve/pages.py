@@ -3,7 +3,7 @@
 * ``GET {data prefix}{rest}`` (``/id/…`` for the default ``https://w3id.org/budgetlod/id/``) names
   ``{base_iri}{rest}``; ``/ontology…`` and ``/codelist/…`` name ``https://w3id.org/budgetlod/ontology…`` and
   ``…/codelist/…``. Mapping: :class:`budgetlod.present.describe.Site`.
-* Representations: HTML, Turtle, JSON-LD, N-Triples, by suffix or by Accept (:mod:`budgetlod.serve.conneg`);
+* Formats: HTML, Turtle, JSON-LD, N-Triples, by suffix or by Accept (:mod:`budgetlod.formats`);
   ``Vary: Accept`` and ``Content-Location`` (the suffixed URL) on negotiated answers.
 * A resource's description is the triples with it as subject, in every graph; the ontology IRI answers with
   the whole ontology graph (its terms are ``#`` IRIs). An IRI with no triples -> 404.
@@ -26,16 +26,15 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Res
 from pyoxigraph import Triple
 
 from budgetlod import __version__, resources
+from budgetlod.formats import HTML, PAGE_FORMATS, Format, language, negotiate, split_suffix, to_bytes
 from budgetlod.prefixes import iri
 from budgetlod.present import jinja
 from budgetlod.present.describe import Site, describe, ontology_document
 from budgetlod.present.text import TEXT
 from budgetlod.present.views import Views
 from budgetlod.publish import catalog, jsonld, schemaorg
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.rdf.vocabulary import ONTOLOGY_GRAPH
 from budgetlod.serve.backend import Backend
-from budgetlod.serve.conneg import HTML, REPRESENTATIONS, Representation, language, negotiate, split_suffix
 from budgetlod.serve.deps import BackendDep, ConfigDep, get_config, get_documents
 from budgetlod.serve.publishing import base_url
 from budgetlod.settings import setting
@@ -138,11 +137,11 @@ def _serve(request: Request, site: Site, backend: Backend, resolve: Resolver, ta
         stem, chosen = tail, None
         found = _find(store, resolve(tail))
     accept = request.headers.get("accept")
-    rep = chosen or negotiate(accept)
+    rep = chosen or negotiate(accept, PAGE_FORMATS)
     if found is None:
         return _not_found(request, rep)
     if rep is None:
-        available = ", ".join(r.media_type for r in REPRESENTATIONS)
+        available = ", ".join(r.media_type for r in PAGE_FORMATS)
         return PlainTextResponse(
             f"not acceptable; available: {available}\n", status_code=406, headers={"Vary": "Accept"}
         )
@@ -151,7 +150,7 @@ def _serve(request: Request, site: Site, backend: Backend, resolve: Resolver, ta
     if chosen is not None:
         path = path[: -len(chosen.suffix)]
     headers = {
-        "Link": ", ".join(f'<{path}{r.suffix}>; rel="alternate"; type="{r.media_type}"' for r in REPRESENTATIONS)
+        "Link": ", ".join(f'<{path}{r.suffix}>; rel="alternate"; type="{r.media_type}"' for r in PAGE_FORMATS)
     }
     if chosen is None:
         headers["Vary"] = "Accept"
@@ -189,20 +188,20 @@ def _disclosure_rdf(backend: Backend, resource: str, key: str) -> bytes:
     return jsonld.dumps(jsonld.disclosure_document(triples)) if key == "jsonld" else to_bytes(triples, key)
 
 
-def _rdf(request: Request, backend: Backend, resource: str, triples: list[Triple], rep: Representation) -> bytes:
+def _rdf(request: Request, backend: Backend, resource: str, triples: list[Triple], rep: Format) -> bytes:
     """A resource's RDF: a disclosure answers with its whole publication graph (kept per store version in the app's
     document cache: framing takes ~0.3 s), any other resource with its description; JSON-LD is compacted with the
     project's context (referenced by its IRI)."""
     version = backend.version
     if _is_disclosure(triples) and version is not None:
         made = get_documents(request).get(
-            (version, "disclosure", resource, rep.key), lambda: _disclosure_rdf(backend, resource, rep.key)
+            (version, "disclosure", resource, rep.name), lambda: _disclosure_rdf(backend, resource, rep.name)
         )
         assert isinstance(made, bytes)
         return made
-    if rep.key == "jsonld":
+    if rep.name == "jsonld":
         return jsonld.dumps(jsonld.compact_document(triples))
-    return to_bytes(triples, rep.key)
+    return to_bytes(triples, rep.name)
 
 
 def _schema_org(request: Request, site: Site, store: QuadReader, resource: str) -> str | None:
@@ -234,7 +233,7 @@ def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str
         "iri": resource,
         "path": path,
         "query": query,
-        "alternates": [(r.key, f"{path}{r.suffix}{query if r is HTML else ''}", r.media_type) for r in REPRESENTATIONS],
+        "alternates": [(r.name, f"{path}{r.suffix}{query if r is HTML else ''}", r.media_type) for r in PAGE_FORMATS],
         "languages": [(code, TEXT[code]["language_name"], f"{path}?lang={code}") for code in TEXT],
         "home": DATA_PREFIX,
     }
@@ -243,7 +242,8 @@ def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str
 def _index(request: Request, site: Site, backend: Backend, kind: str) -> Response:
     """The entry pages (HTML only, not minted IRIs): the budget units, the code lists."""
     accept = request.headers.get("accept")
-    rep = negotiate(accept) if accept else HTML  # an index page has only HTML: what a client without Accept gets
+    # an index page has only HTML: what a client without Accept gets
+    rep = negotiate(accept, PAGE_FORMATS) if accept else HTML
     if rep is not HTML:
         return _not_found(request, rep)
     try:
@@ -261,7 +261,7 @@ def _index(request: Request, site: Site, backend: Backend, kind: str) -> Respons
     )
 
 
-def _not_found(request: Request, rep: Representation | None) -> Response:
+def _not_found(request: Request, rep: Format | None) -> Response:
     headers = {"Vary": "Accept"}
     if rep is HTML:
         lang, _ = language(request.query_params.get("lang"), request.headers.get("accept-language"))

@@ -23,14 +23,13 @@ from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import Triple
 
 from budgetlod import resources
+from budgetlod.formats import JSONLD, PAGE_RDF_FORMATS, Format, negotiate, split_suffix, to_bytes
 from budgetlod.present.describe import Site
 from budgetlod.publish import catalog, void
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
-from budgetlod.rdf.formats import to_bytes
 from budgetlod.serve.backend import Backend
 from budgetlod.serve.cache import DocumentCache
 from budgetlod.serve.config import ServerConfig
-from budgetlod.serve.conneg import JSONLD, RDF_REPRESENTATIONS, Representation, negotiate, split_suffix
 from budgetlod.serve.deps import BackendDep, ConfigDep, DocumentsDep
 from budgetlod.settings import setting
 from budgetlod.store.base import QuadReader
@@ -67,10 +66,10 @@ def _document(
 ) -> Response:
     """One of the publishing documents, in the representation asked for, from the cache."""
     _, chosen = split_suffix(request.url.path)
-    rep: Representation | None = chosen if chosen in RDF_REPRESENTATIONS else None
-    rep = rep or negotiate(request.headers.get("accept"), RDF_REPRESENTATIONS)
+    rep: Format | None = chosen if chosen in PAGE_RDF_FORMATS else None
+    rep = rep or negotiate(request.headers.get("accept"), PAGE_RDF_FORMATS)
     if rep is None:
-        available = ", ".join(r.media_type for r in RDF_REPRESENTATIONS)
+        available = ", ".join(r.media_type for r in PAGE_RDF_FORMATS)
         return PlainTextResponse(f"not acceptable; available: {available}\n", 406, headers={"Vary": "Accept"})
     try:
         store = backend.store()
@@ -83,9 +82,9 @@ def _document(
         return documents.get(key, lambda: make(store, base, config))  # type: ignore[return-value]
 
     def body() -> bytes:
-        return dumps(compact_document(triples())) if rep is JSONLD else to_bytes(triples(), rep.key)
+        return dumps(compact_document(triples())) if rep is JSONLD else to_bytes(triples(), rep.name)
 
-    data = documents.get((*key, rep.key), body)
+    data = documents.get((*key, rep.name), body)
     assert isinstance(data, bytes)
     return Response(data, media_type=rep.content_type, headers={"Vary": "Accept"})
 

@@ -28,18 +28,16 @@ from markupsafe import Markup
 from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
-from budgetlod import __version__
+from budgetlod import __version__, formats
 from budgetlod.present import jinja
 from budgetlod.present.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.present.text import TEXT
-from budgetlod.query import output
+from budgetlod.query import output, results
 from budgetlod.query.params import ParamError, Term, bind, with_values
 from budgetlod.query.run import QueryRunError, Result, result_from_json
 from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
-from budgetlod.serve import results
 from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.config import ServerConfig
-from budgetlod.serve.conneg import language
 from budgetlod.serve.deps import get_backend, get_config
 from budgetlod.serve.errors import query_failure
 from budgetlod.serve.workers import (
@@ -49,10 +47,10 @@ from budgetlod.serve.workers import (
 
 router = APIRouter(tags=["named queries"])
 
-SIMPLE_JSON = results.Format("json", "application/json", "json")
-SRJ = results.Format("srj", results.JSON.media_type, "srj", (), ("sparql-json",))
-RUN_FORMATS = (SIMPLE_JSON, SRJ, results.CSV, results.HTML)
-LIST_FORMATS = (SIMPLE_JSON, results.HTML)
+SIMPLE_JSON = formats.Format("json", "application/json", "json")
+SRJ = formats.Format("srj", formats.JSON.media_type, "srj", (), ("sparql-json",))
+RUN_FORMATS = (SIMPLE_JSON, SRJ, formats.CSV, formats.HTML)
+LIST_FORMATS = (SIMPLE_JSON, formats.HTML)
 RESERVED = {"format", "lang"}  # query-string keys that are not parameters
 
 WORDS: dict[str, dict[str, str]] = {
@@ -104,18 +102,18 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status, headers=headers)
 
 
-def _format(request: Request, offered: tuple[results.Format, ...]) -> results.Format | None:
+def _format(request: Request, offered: tuple[formats.Format, ...]) -> formats.Format | None:
     requested = request.query_params.getlist("format")
-    return results.negotiate(request.headers.get("accept"), offered, requested)
+    return formats.negotiate(request.headers.get("accept"), offered, requested)
 
 
-def _not_acceptable(offered: tuple[results.Format, ...]) -> PlainTextResponse:
+def _not_acceptable(offered: tuple[formats.Format, ...]) -> PlainTextResponse:
     names = ", ".join(f"{f.name} ({f.media_type})" for f in offered)
     return _error(406, f"Available formats: {names}.", {"Vary": "Accept"})
 
 
 def _lang(request: Request) -> str:
-    return language(request.query_params.get("lang"), request.headers.get("accept-language"))[0]
+    return formats.language(request.query_params.get("lang"), request.headers.get("accept-language"))[0]
 
 
 def _home(config: ServerConfig) -> str:
@@ -200,7 +198,7 @@ async def run_query(request: Request, name: str) -> Response:
     if fmt is None:
         return _not_acceptable(RUN_FORMATS)
     config = get_config(request)
-    options = QueryOptions(formats={results.SELECT: results.JSON.name}, row_limit=config.row_limit)
+    options = QueryOptions(formats={results.SELECT: formats.JSON.name}, row_limit=config.row_limit)
     backend = get_backend(request)
     try:
         # the parameters as typed terms in a VALUES block (budgetlod.query.params), run like /sparql's queries
@@ -216,8 +214,8 @@ async def run_query(request: Request, name: str) -> Response:
         result = result_from_json(json.loads(outcome.body), outcome.truncated)
     except (ValueError, QueryRunError) as exc:
         return _error(500, f"The query failed: {exc}")
-    if fmt is results.CSV:
-        return Response(output.csv(result), media_type=results.CSV.content_type, headers=headers)
+    if fmt is formats.CSV:
+        return Response(output.csv(result), media_type=formats.CSV.content_type, headers=headers)
     if fmt is SIMPLE_JSON:
         body = output.simple_json(result, {"query": query.name, "params": output.params_json(terms)})
         return Response(body, media_type=SIMPLE_JSON.content_type, headers=headers)
@@ -300,7 +298,7 @@ def render_page(
     alternates = [
         ("json", link + urlencode([*current, ("format", "json")]), SIMPLE_JSON.media_type),
         ("srj", link + urlencode([*current, ("format", "srj")]), SRJ.media_type),
-        ("csv", link + urlencode([*current, ("format", "csv")]), results.CSV.media_type),
+        ("csv", link + urlencode([*current, ("format", "csv")]), formats.CSV.media_type),
     ]
     context = _context(request, lang, alternates)
     svg, chart_cut = chart_svg(query, result, lang, terms)

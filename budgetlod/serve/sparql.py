@@ -33,9 +33,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from starlette.concurrency import run_in_threadpool
 
-from budgetlod import __version__
+from budgetlod import __version__, formats
+from budgetlod.query import results
 from budgetlod.querylib import named_queries
-from budgetlod.serve import results
 from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.backend import Backend
 from budgetlod.serve.config import ServerConfig
@@ -56,11 +56,11 @@ STATIC = Path(__file__).resolve().parent / "static"
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
-SD_FORMATS = (results.TURTLE, results.JSONLD, results.RDFXML, results.NTRIPLES)
+SD_FORMATS = (formats.TURTLE, formats.JSONLD, formats.RDFXML, formats.NTRIPLES)
 OFFERED = {
-    results.SELECT: results.RESULT_FORMATS,
-    results.ASK: results.RESULT_FORMATS,
-    results.GRAPH: results.GRAPH_FORMATS,
+    results.SELECT: formats.RESULT_FORMATS,
+    results.ASK: formats.RESULT_FORMATS,
+    results.GRAPH: formats.GRAPH_FORMATS,
 }
 KIND_NAMES = {results.SELECT: "SELECT", results.ASK: "ASK", results.GRAPH: "CONSTRUCT/DESCRIBE"}
 
@@ -174,15 +174,15 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
         raise Refused(403, "SERVICE (federated query) is not accepted: this endpoint never fetches from other servers.")
 
     if not requested and inspected.kind is not None:
-        offered = (*OFFERED[inspected.kind], results.HTML)
-        if results.negotiate(accept, offered) is results.HTML:
+        offered = (*OFFERED[inspected.kind], formats.HTML)
+        if formats.negotiate(accept, offered) is formats.HTML:
             return _query_page()
-    formats: dict[str, str] = {}
+    chosen_formats: dict[str, str] = {}
     for kind, offered_formats in OFFERED.items():
-        chosen = results.negotiate(accept, offered_formats, requested)
+        chosen = formats.negotiate(accept, offered_formats, requested)
         if chosen is not None:
-            formats[kind] = chosen.name
-    if inspected.kind is not None and inspected.kind not in formats:
+            chosen_formats[kind] = chosen.name
+    if inspected.kind is not None and inspected.kind not in chosen_formats:
         raise _not_acceptable(inspected.kind)
 
     default_graphs = _values(params, "default-graph-uri")
@@ -196,7 +196,7 @@ async def _answer(request: Request, params: Params, body_query: str | None, post
             ) from None
     given = bool(default_graphs or named_graphs)
     options = QueryOptions(
-        formats=formats,
+        formats=chosen_formats,
         row_limit=config.row_limit,
         union_default_graph=not inspected.dataset,
         default_graphs=tuple(default_graphs) if given else None,
@@ -256,7 +256,7 @@ def service_description(endpoint: str, graphs: list[str], config: ServerConfig) 
         Triple(service, sd("feature"), sd("UnionDefaultGraph")),
         *(
             Triple(service, sd("resultFormat"), NamedNode(f.w3c))
-            for f in (*results.RESULT_FORMATS, *results.GRAPH_FORMATS)
+            for f in (*formats.RESULT_FORMATS, *formats.GRAPH_FORMATS)
         ),
         Triple(
             service,
@@ -297,7 +297,7 @@ def service_description(endpoint: str, graphs: list[str], config: ServerConfig) 
 
 SD_PREFIXES = {
     "sd": SD,
-    "formats": results.FORMATS_NS,
+    "formats": formats.FORMATS_NS,
     "dct": DCT,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }
@@ -311,11 +311,11 @@ def _graph_names(backend: Backend) -> list[str]:
 
 
 async def _describe_or_page(request: Request, accept: str | None, requested: list[str]) -> Response:
-    fmt = results.negotiate(accept, (*SD_FORMATS, results.HTML), requested)
+    fmt = formats.negotiate(accept, (*SD_FORMATS, formats.HTML), requested)
     if fmt is None:
-        names = ", ".join(f"{f.name} ({f.media_type})" for f in (*SD_FORMATS, results.HTML))
+        names = ", ".join(f"{f.name} ({f.media_type})" for f in (*SD_FORMATS, formats.HTML))
         raise Refused(406, f"The service description can be given as: {names}.", {"Vary": "Accept"})
-    if fmt is results.HTML:
+    if fmt is formats.HTML:
         return _query_page()
     config = get_config(request)
     graphs = await run_in_threadpool(_graph_names, get_backend(request))

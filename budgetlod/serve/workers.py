@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
 
-from budgetlod.serve import results
+from budgetlod import formats
+from budgetlod.query import results
 from budgetlod.serve.isolation import isolate, limit_memory, lower_priority
 from budgetlod.store.base import QueryResult
 from budgetlod.store.embedded import damaged
@@ -179,7 +180,7 @@ def serialise(
     name = options.formats.get(kind)
     if name is None:
         raise NotAcceptable(kind)
-    fmt = results.BY_NAME[name]
+    fmt = formats.BY_NAME[name]
     cut_by = "store" if cut else None
     if isinstance(answer, QueryBoolean):
         body, count = results.write_ask(fmt, bool(answer)), 1

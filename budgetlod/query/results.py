@@ -1,10 +1,10 @@
-"""Query results as bytes, and the content negotiation that picks their format.
+"""Query results as bytes, in the formats of :mod:`budgetlod.formats`.
 
 SELECT and ASK results are written here, following the W3C recommendations to the letter:
 SPARQL 1.1 Query Results JSON Format, SPARQL Query Results XML Format (Second Edition) and
 SPARQL 1.1 Query Results CSV and TSV Formats. Graphs (CONSTRUCT, DESCRIBE) go through
-:func:`pyoxigraph.serialize`. The row limit is applied by the caller, which collects at most
-``row_limit + 1`` solutions or triples from the query's iterator (the query text is never rewritten).
+:func:`budgetlod.formats.to_bytes`, in the order found. The row limit is applied by the caller, which collects at
+most ``row_limit + 1`` solutions or triples from the query's iterator (the query text is never rewritten).
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
-from budgetlod.prefixes import PREFIXES
+from budgetlod.formats import CSV, JSON, TSV, XML, Format, to_bytes
 
 Term = NamedNode | BlankNode | Literal | Triple
 Row = Sequence[Term | None]
@@ -27,141 +26,6 @@ RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 
 SELECT, ASK, GRAPH = "select", "ask", "graph"  # the kinds of result
-
-
-@dataclass(frozen=True)
-class Format:
-    name: str  # the short name of the ``format`` parameter
-    media_type: str
-    extension: str
-    aliases: tuple[str, ...] = ()  # other media types that ask for it
-    short_names: tuple[str, ...] = ()  # other short names that ask for it
-    w3c: str = ""  # the http://www.w3.org/ns/formats/ IRI (service description)
-
-    @property
-    def content_type(self) -> str:
-        textual = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml", "trig", "triples"))
-        return f"{self.media_type}; charset=utf-8" if textual or self.name == "nq" else self.media_type
-
-
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-JSON = Format(
-    "json",
-    "application/sparql-results+json",
-    "srj",
-    ("application/json", "text/javascript", "application/javascript"),
-    ("srj",),
-    f"{FORMATS_NS}SPARQL_Results_JSON",
-)
-XML = Format(
-    "xml",
-    "application/sparql-results+xml",
-    "srx",
-    ("application/xml", "text/xml"),
-    ("srx",),
-    f"{FORMATS_NS}SPARQL_Results_XML",
-)
-CSV = Format("csv", "text/csv", "csv", (), (), f"{FORMATS_NS}SPARQL_Results_CSV")
-TSV = Format("tsv", "text/tab-separated-values", "tsv", (), (), f"{FORMATS_NS}SPARQL_Results_TSV")
-TURTLE = Format(
-    "ttl", "text/turtle", "ttl", ("application/x-turtle", "application/turtle"), ("turtle", "n3"), f"{FORMATS_NS}Turtle"
-)
-NTRIPLES = Format(
-    "nt", "application/n-triples", "nt", ("text/plain",), ("ntriples", "n-triples"), f"{FORMATS_NS}N-Triples"
-)
-JSONLD = Format(
-    "jsonld", "application/ld+json", "jsonld", ("application/json",), ("json-ld", "json"), f"{FORMATS_NS}JSON-LD"
-)
-RDFXML = Format(
-    "rdfxml",
-    "application/rdf+xml",
-    "rdf",
-    ("application/xml", "text/xml"),
-    ("rdf+xml", "rdf", "xml"),
-    f"{FORMATS_NS}RDF_XML",
-)
-NQUADS = Format("nq", "application/n-quads", "nq", (), ("nquads", "n-quads"), f"{FORMATS_NS}N-Quads")
-TRIG = Format("trig", "application/trig", "trig", (), (), f"{FORMATS_NS}TriG")
-HTML = Format("html", "text/html", "html", ("application/xhtml+xml",))
-
-RESULT_FORMATS = (JSON, XML, CSV, TSV)  # SELECT and ASK, in the server's order of preference
-GRAPH_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)  # CONSTRUCT and DESCRIBE
-BY_NAME = {f.name: f for f in (*RESULT_FORMATS, *GRAPH_FORMATS, HTML)}
-RDF_FORMATS = {
-    "ttl": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-    "nq": RdfFormat.N_QUADS,
-    "trig": RdfFormat.TRIG,
-}
-
-
-# --- content negotiation --------------------------------------------------------------------------
-
-
-def parse_accept(header: str) -> list[tuple[str, float]]:
-    """``Accept`` as (media range, q) pairs; parameters other than q are ignored."""
-    ranges: list[tuple[str, float]] = []
-    for part in header.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for field in fields[1:]:
-            name, _, value = field.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(1.0, max(0.0, float(value.strip())))
-                except ValueError:
-                    q = 0.0
-        ranges.append((fields[0].lower(), q))
-    return ranges
-
-
-def _quality(fmt: Format, ranges: list[tuple[str, float]]) -> float:
-    """The q the client gives a format: that of the most specific range matching it."""
-    best: tuple[int, float] = (-1, 0.0)
-    for media_range, q in ranges:
-        kind, _, sub = media_range.partition("/")
-        for media_type in (fmt.media_type, *fmt.aliases):
-            if media_range == media_type:
-                specificity = 2
-            elif sub == "*" and media_type.startswith(kind + "/"):
-                specificity = 1
-            elif media_range in ("*/*", "*"):
-                specificity = 0
-            else:
-                continue
-            # an alias is a slightly weaker match than the format's own media type
-            weight = q if media_type == fmt.media_type else q * 0.999
-            if (specificity, weight) > best:
-                best = (specificity, weight)
-    return best[1]
-
-
-def negotiate(accept: str | None, offered: Sequence[Format], requested: Sequence[str] = ()) -> Format | None:
-    """The format to answer in, or None (406).
-
-    ``requested`` are the values of the ``format`` parameter: short names (json, xml, csv, tsv, ttl,
-    nt, jsonld, rdfxml, nq, trig, html) or media types; the first one offered wins, and a parameter
-    that names nothing offered is not acceptable. Otherwise ``Accept`` decides (q-values, ``type/*``
-    and ``*/*``; ties go to the earlier offered format); no ``Accept`` gives the first offered.
-    """
-    if requested:
-        for value in requested:
-            wanted = value.strip().lower().replace(" ", "+")  # an unencoded '+' arrives as a space
-            wanted = wanted.split(";")[0].strip()
-            for fmt in offered:
-                if wanted in (fmt.name, *fmt.short_names, fmt.media_type, *fmt.aliases):
-                    return fmt
-        return None
-    if not accept or not accept.strip():
-        return offered[0] if offered else None
-    ranges = parse_accept(accept)
-    scored = [(_quality(fmt, ranges), -i, fmt) for i, fmt in enumerate(offered)]
-    q, _, fmt = max(scored, key=lambda s: (s[0], s[1]))
-    return fmt if q > 0 else None
 
 
 # --- terms ----------------------------------------------------------------------------------------
@@ -327,31 +191,11 @@ def write_ask(fmt: Format, value: bool) -> bytes:
     raise ValueError(f"not an ASK results format: {fmt.name}")
 
 
-def used_prefixes(triples: Sequence[Triple]) -> dict[str, str]:
-    """The project's prefixes that some IRI of the triples starts with (Turtle, TriG, RDF/XML)."""
-    iris: set[str] = set()
-
-    def collect(term: object) -> None:
-        if isinstance(term, NamedNode):
-            iris.add(term.value)
-        elif isinstance(term, Literal):
-            iris.add(term.datatype.value)
-        elif isinstance(term, Triple):
-            for part in (term.subject, term.predicate, term.object):
-                collect(part)
-
-    for triple in triples:
-        collect(triple)
-    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
-
-
 def write_graph(fmt: Format, triples: Sequence[Triple], prefixes: dict[str, str] | None = None) -> bytes:
-    """Triples in an RDF format; Turtle, TriG and RDF/XML use the project's prefixes (those used)."""
-    rdf_format = RDF_FORMATS.get(fmt.name)
-    if rdf_format is None:
+    """Triples in an RDF format, in the order given; Turtle, TriG and RDF/XML with the project's prefixes they use,
+    or with ``prefixes`` when given."""
+    if fmt.rdf is None:
         raise ValueError(f"not an RDF format: {fmt.name}")
-    if fmt.name not in ("ttl", "trig", "rdfxml"):
-        prefixes = None
-    elif prefixes is None:
-        prefixes = used_prefixes(triples)
-    return serialize(triples, format=rdf_format, prefixes=prefixes) or b""
+    if prefixes is None or fmt.name not in ("ttl", "trig", "rdfxml"):
+        return to_bytes(triples, fmt.name, ordered=False)
+    return serialize(triples, format=fmt.rdf, prefixes=prefixes) or b""
