@@ -42,11 +42,11 @@ import pyshacl
 import rdflib
 from pyoxigraph import RdfFormat, Store, serialize
 
+from budgetlod.ingest.loader import Loader
+from budgetlod.ingest.manifest import Entry, Manifest, stored_sources
 from budgetlod.parse.document import parse_file
 from budgetlod.rdf.graph import disclosure_iri, to_quads
 from budgetlod.rdf.iris import Minter
-from budgetlod.store.loader import Loader
-from budgetlod.store.manifest import Entry, Manifest, stored_sources
 from budgetlod.testing.corpus import DEFAULT_YEARS, write_corpus
 from budgetlod.validate.direct import ntriples, validator
 from budgetlod.validate.engine import _vocabulary, shapes_graph

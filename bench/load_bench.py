@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 
-from budgetlod.store.ingest import ingest
+from budgetlod.ingest.bulk import ingest
 from budgetlod.testing.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent

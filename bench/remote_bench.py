@@ -50,14 +50,14 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
+from budgetlod.ingest.remote import open_remote
 from budgetlod.publish.disclosures import dataset_infos
 from budgetlod.publish.void import void_statistics
+from budgetlod.query.library import named_queries
 from budgetlod.query.params import bind
 from budgetlod.query.run import QueryRunError, Result, open_store, run_endpoint, run_store
-from budgetlod.querylib import named_queries
 from budgetlod.store.canonical import value_key
 from budgetlod.store.remote import RemoteStore
-from budgetlod.store.remote_ingest import open_remote
 from budgetlod.store.remote_reader import RemoteReader
 from budgetlod.store.sparql_client import RemoteStoreError
 from budgetlod.testing.corpus import DEFAULT_YEARS, write_corpus

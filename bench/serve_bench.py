@@ -39,10 +39,11 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat
 
-from budgetlod.query.params import bind, with_values
-from budgetlod.querylib import named_queries
+from budgetlod.ingest.bulk import ingest
+from budgetlod.query.library import named_queries
+from budgetlod.query.params import bind
 from budgetlod.store.embedded import open_reader
-from budgetlod.store.ingest import ingest
+from budgetlod.store.values import with_values
 from budgetlod.testing.corpus import write_corpus
 
 HERE = Path(__file__).resolve().parent

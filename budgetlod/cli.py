@@ -2,35 +2,36 @@
 
 Data goes to stdout, diagnostics to stderr as ``[SEVERITY] file:line message``.
 Exit codes: 0 ok, 1 violations (``--strict``: warnings count too), 2 cannot run
-(unreadable input, not a disclosure, bad usage).
+(unreadable input, not a regular file, not a disclosure, past the time limit
+file_seconds, bad usage), 3 internal error (a bug: ``FILE: internal error: …
+(please report)``, no traceback; :mod:`budgetlod.boundary`). With several files
+(validate) every file is checked and the worst code wins: 3, then 2, then 1.
 """
 
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
 import rdflib
 
 from budgetlod import __version__
+from budgetlod.boundary import EXIT_CANNOT_RUN, EXIT_OK, EXIT_VIOLATIONS, FileFailed, exit_on_failure, run_file
 from budgetlod.findings import format_finding
 from budgetlod.formats import QUAD_FORMATS, RDF_FORMATS, to_bytes
+from budgetlod.ingest.bulk import FileOutcome
+from budgetlod.ingest.bulk import ingest as ingest_paths
 from budgetlod.model import Disclosure
-from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
 from budgetlod.pipeline import Converted, convert_file
 from budgetlod.prefixes import iri
 from budgetlod.publish.render import Rendered
-from budgetlod.rdf.graph import CannotMap
 from budgetlod.rdf.vocabulary import vocabulary_quads
-from budgetlod.serialize import disclosure_json
+from budgetlod.serialize import disclosure_json, summary
 from budgetlod.settings import SETTINGS, setting
 from budgetlod.store.embedded import StoreError
-from budgetlod.store.ingest import FileOutcome
-from budgetlod.store.ingest import ingest as ingest_paths
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN = 0, 1, 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,18 +46,23 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when the parser reports any warning.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
 def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
-    """Parse one disclosure (text with Markdown or HTML tables) into the typed model."""
-    try:
-        disclosure = parse_file(file)
-    except CannotParse as exc:
-        click.echo(f"[ERROR] {file}: {exc.finding.message}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
+    """Parse one disclosure (text with Markdown or HTML tables) into the typed model.
+
+    Exit code 0 parsed; 1 with --strict when there are warnings; 2 cannot run (unreadable, not a regular
+    file, not a disclosure, too large, past the time limit file_seconds); 3 internal error (please report).
+    """
+    disclosure, text = exit_on_failure(file, "parsing", partial(_parsed, file, as_json))
     for finding in disclosure.findings:
         if not (quiet and finding.severity == "info"):
             click.echo(format_finding(str(file), finding), err=True)
-    click.echo(disclosure_json(disclosure) if as_json else summary(disclosure))
+    click.echo(text)
     warnings = [f for f in disclosure.findings if f.severity != "info"]
     sys.exit(EXIT_VIOLATIONS if strict and warnings else EXIT_OK)
+
+
+def _parsed(file: Path, as_json: bool) -> tuple[Disclosure, str]:
+    disclosure = parse_file(file)
+    return disclosure, disclosure_json(disclosure) if as_json else summary(disclosure)
 
 
 @main.command()
@@ -83,20 +89,24 @@ def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
 def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, validate: bool, quiet: bool) -> None:
-    """Parse a disclosure and map it to RDF (its named graph), deterministically."""
-    converted = _convert(file, validate=validate)
+    """Parse a disclosure and map it to RDF (its named graph), deterministically.
+
+    Exit code 0 converted; 2 cannot run (unreadable input, no unit/year/phase to name it, past the time limit
+    file_seconds); 3 internal error (please report).
+    """
+    if with_vocabulary and fmt not in QUAD_FORMATS:
+        click.echo(
+            f"[ERROR] {file}: --with-vocabulary needs a quad format ({', '.join(sorted(QUAD_FORMATS))})", err=True
+        )
+        sys.exit(EXIT_CANNOT_RUN)
+    def work() -> tuple[Converted, bytes]:
+        converted = convert_file(file, validate=validate)
+        return converted, to_bytes(converted.quads + (vocabulary_quads() if with_vocabulary else []), fmt)
+
+    converted, data = exit_on_failure(file, "converting", work)
     for finding in converted.findings:
         if not (quiet and finding.severity == "info"):
             click.echo(format_finding(str(file), finding), err=True)
-    quads = converted.quads
-    if with_vocabulary:
-        if fmt not in QUAD_FORMATS:
-            click.echo(
-                f"[ERROR] {file}: --with-vocabulary needs a quad format ({', '.join(sorted(QUAD_FORMATS))})", err=True
-            )
-            sys.exit(EXIT_CANNOT_RUN)
-        quads = quads + vocabulary_quads()
-    data = to_bytes(quads, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -133,9 +143,10 @@ def export(
 
     SOURCE is a disclosure file (converted in memory, as convert does) or a disclosure IRI read from the
     store. The output holds the publication graph: the disclosure's graph plus the labels of the codes it
-    uses (docs/jsonld.md). Exit code 0 exported; 2 cannot run (unreadable file, no store, unknown IRI).
+    uses (docs/jsonld.md). Exit code 0 exported; 2 cannot run (unreadable file, no store, unknown IRI, past
+    the time limit file_seconds); 3 internal error (please report).
     """
-    from pyoxigraph import NamedNode, Quad
+    from pyoxigraph import NamedNode, Quad, Triple
 
     from budgetlod.publish import jsonld as publication
     from budgetlod.store.embedded import open_reader
@@ -143,6 +154,19 @@ def export(
     if fmt != "jsonld" and (framed or embed_context):
         click.echo("[ERROR] --frame and --embed-context apply to --to jsonld only", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+
+    def render(triples: list[Triple], graph: str) -> bytes:
+        if fmt == "jsonld":
+            make = publication.disclosure_document if framed else publication.compact_document
+            return publication.dumps(make(triples, embed_context=embed_context))
+        if fmt == "nq":
+            return to_bytes([Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in triples], fmt)
+        return to_bytes(triples, fmt)
+
+    def from_file() -> tuple[Converted, bytes]:
+        converted = convert_file(Path(source), validate=validate)
+        return converted, render(publication.publication_quads(converted.quads), converted.iri)
+
     if source.startswith(("http://", "https://")):
         store = store_path or Path(str(setting("store_path")))
         try:
@@ -153,20 +177,12 @@ def export(
         except LookupError as exc:
             click.echo(f"[ERROR] {store}: {exc.args[0]}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
-        graph = source
+        data = exit_on_failure(source, "exporting", partial(render, triples, source))
     else:
-        converted = _convert(Path(source), validate=validate)
+        converted, data = exit_on_failure(source, "exporting", from_file)
         for finding in converted.findings:
             if not (quiet and finding.severity == "info"):
                 click.echo(format_finding(source, finding), err=True)
-        triples, graph = publication.publication_quads(converted.quads), converted.iri
-    if fmt == "jsonld":
-        make = publication.disclosure_document if framed else publication.compact_document
-        data = publication.dumps(make(triples, embed_context=embed_context))
-    elif fmt == "nq":
-        data = to_bytes([Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in triples], fmt)
-    else:
-        data = to_bytes(triples, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -187,25 +203,25 @@ def export(
 def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
     """Validate disclosures with the SHACL shapes: every sum the template promises, and more.
 
-    Exit code 0 when no file has a Violation, 1 when one has, 2 when a file cannot be read.
+    Exit code 0 when no file has a Violation, 1 when one has, 2 when a file cannot be read (or passes the
+    time limit file_seconds), 3 on an internal error (please report). Every file is checked; the worst code
+    wins: 3, then 2, then 1.
     """
     worst = EXIT_OK
     reports = []
     for file in files:
         try:
-            converted = convert_file(file)
-        except (CannotParse, CannotMap) as exc:
-            message = exc.finding.message if isinstance(exc, CannotParse) else str(exc)
-            click.echo(f"[ERROR] {file}: {message}", err=True)
-            worst = EXIT_CANNOT_RUN
+            converted, text = run_file(file, "validating", partial(_checked, file, fmt, lang))
+        except FileFailed as failed:
+            worst = max(worst, failed.code)
             continue
         report = converted.report
         assert report is not None
         reports.append(report)
-        if report.count("violation") and worst == EXIT_OK:
-            worst = EXIT_VIOLATIONS
-        if fmt == "text":
-            click.echo(validation_text(file, converted, lang))
+        if report.count("violation"):
+            worst = max(worst, EXIT_VIOLATIONS)
+        if text:
+            click.echo(text)
     if fmt != "text":
         merged = rdflib.Graph()
         for report in reports:
@@ -215,6 +231,11 @@ def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
         merged.bind("blsh", iri("blsh:"))
         click.echo(merged.serialize(format="turtle" if fmt == "ttl" else "json-ld"))
     sys.exit(worst)
+
+
+def _checked(file: Path, fmt: str, lang: str) -> tuple[Converted, str]:
+    converted = convert_file(file)
+    return converted, validation_text(file, converted, lang) if fmt == "text" else ""
 
 
 def validation_text(file: Path, converted: Converted, lang: str) -> str:
@@ -233,16 +254,6 @@ def validation_text(file: Path, converted: Converted, lang: str) -> str:
             rule = result.shape.rsplit("#", 1)[-1]
             lines.append(f"[{severity.upper()}] {where} {result.message(lang)} ({rule})")
     return "\n".join(lines)
-
-
-def _convert(file: Path, *, validate: bool) -> Converted:
-    try:
-        return convert_file(file, validate=validate)
-    except CannotParse as exc:
-        click.echo(f"[ERROR] {file}: {exc.finding.message}", err=True)
-    except CannotMap as exc:
-        click.echo(f"[ERROR] {file}: {exc}", err=True)
-    sys.exit(EXIT_CANNOT_RUN)
 
 
 @main.command()
@@ -295,16 +306,21 @@ def ingest(
 
     Each disclosure becomes one named graph; a changed file replaces it, an unchanged one is skipped. Files
     are converted in parallel; progress, and failures as they happen, go to stderr; the summary and the failed
-    files to stdout, every file's outcome to the report. Exit code 0 when every file was loaded or unchanged,
-    1 when a file was refused (--strict and Violations, or the same disclosure as another file) and none was
-    unreadable, 2 when a file could not be read as a disclosure (it is skipped; the rest is loaded) or the
-    store cannot be used, 130 when stopped by Ctrl-C (143 by SIGTERM): what was loaded stays, and running the
-    same command again does the rest. With --endpoint, a graph the store did not take is "unwritten" (the
-    reason says what the remote graph holds now: old, new, absent, partial, unknown): exit code 2.
+    files to stdout, every file's outcome to the report. Special files (FIFOs, devices, sockets) are never
+    opened. Exit code 0 when every file was loaded or unchanged; 1 when a file was refused (--strict and
+    Violations, or the same disclosure as another file) and nothing worse happened; 2 when a file could not be
+    read as a disclosure, passed the time or memory limit (file_seconds, file_memory_bytes), or was skipped (not
+    a regular file, a folder that cannot be listed or holds no disclosure) — the rest is loaded — or when the
+    store cannot be used (locked, damaged, not a store) or filled up (no space left: the run stops, what was
+    loaded stays); 3 when converting a file failed with an internal error or its worker process died (a bug:
+    please report; the rest is loaded); 130 when stopped by Ctrl-C, 143 by SIGTERM: what was loaded stays, and
+    running the same command again does the rest. With --endpoint, a graph the store did not take is
+    "unwritten" (the reason says what the remote graph holds now: old, new, absent, partial, unknown): exit 2.
     """
-    from budgetlod.store.ingest import default_jobs
-    from budgetlod.store.progress import Progress
-    from budgetlod.store.remote_ingest import ingest_remote, open_remote
+    from budgetlod.ingest.bulk import default_jobs
+    from budgetlod.ingest.progress import Progress
+    from budgetlod.ingest.remote import ingest_remote, open_remote
+    from budgetlod.limits import internal_error
     from budgetlod.store.sparql_client import RemoteStoreError
 
     store: Path | str = store_path or Path(str(setting("store_path")))
@@ -334,8 +350,11 @@ def ingest(
     except (StoreError, RemoteStoreError) as exc:
         click.echo(f"[ERROR] {exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
+    except Exception as exc:  # a bug outside one file's conversion: one line, exit code 3, no traceback
+        click.echo(f"[ERROR] {store}: ingest stopped: {internal_error(exc)} (please report)", err=True)
+        sys.exit(3)
     click.echo(summary.text(store))
-    click.echo(f"report: {summary.report}")
+    click.echo(f"report: {summary.report}" if summary.report_written else f"report: not written ({summary.report})")
     failed: list[FileOutcome] = summary.failed
     if summary.interrupted:
         click.echo(
@@ -343,12 +362,14 @@ def ingest(
             "loaded is kept and published: run the same command again to do the rest",
             err=True,
         )
-        sys.exit(130 if summary.interrupted == "SIGINT" else 143)
-    if summary.stopped:
+    elif summary.error:
+        click.echo(f"[ERROR] {summary.error}", err=True)
+    elif summary.stopped:
         click.echo(f"[ERROR] {store}: stopped: {summary.stopped}; {summary.not_done} files not done", err=True)
-    if summary.stopped or any(o.status in ("unreadable", "unwritten") for o in failed):
-        sys.exit(EXIT_CANNOT_RUN)
-    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+    if any(o.failure == "internal" for o in failed):
+        click.echo(f"[ERROR] {store}: converting a file failed with an internal error (a bug: please report it with "
+                   "the file and the reason in the report)", err=True)
+    sys.exit(summary.exit_code())
 
 
 @main.command()
@@ -494,33 +515,3 @@ def show_settings() -> None:
     """List every setting with its current value, environment variable and help."""
     for item in SETTINGS:
         click.echo(f"{item.name} = {setting(item.name)!r}  ({item.env}; default {item.default!r})\n    {item.help}")
-
-
-def summary(d: Disclosure) -> str:
-    """The human summary: metadata, tables with row counts and totals, the rest in counts."""
-    meta = d.meta
-    lines = [
-        f"{d.source.name}: {meta.unit or '?'} {meta.year or '?'} {meta.level or ''}{meta.phase or '?'}"
-        + (f" (published {meta.published.isoformat()})" if meta.published else ""),
-        f"  tables: {len(d.tables)} found, {sum(1 for t in d.tables if t.empty)} empty",
-    ]
-    for table in d.tables:
-        total = next((r for r in table.rows if r.level == "total"), None)
-        figure = ""
-        if total is not None:
-            first = next((v for v in total.values.values() if v is not None), None)
-            figure = f"  {total.name} {first:,} {table.unit}" if first is not None else ""
-        state = "empty" + (" (stated)" if table.empty_note else "") if table.empty else f"{len(table.rows)} rows"
-        lines.append(f"    {table.id or '??'} {table.title}: {state}{figure}")
-    profile = d.profile
-    staff = ", ".join(f"{s.category} {s.count}" for s in profile.staffing)
-    lines += [
-        f"  profile: {staff or 'no staffing figures'}",
-        f"  narrative: {len(d.narratives)} statements, {len(d.projects)} project descriptions",
-        f"  glossary: {len(d.glossary)} terms",
-    ]
-    if d.missing:
-        lines.append(f"  missing: {', '.join(d.missing)}")
-    counts = {s: sum(1 for f in d.findings if f.severity == s) for s in ("error", "warning", "info")}
-    lines.append(f"  findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
-    return "\n".join(lines)

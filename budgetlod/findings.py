@@ -7,10 +7,12 @@ the list in source order.  ``docs/findings.md`` lists the catalogue.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from budgetlod.model import Finding, Severity
+from budgetlod.settings import setting
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,19 @@ CATALOGUE: dict[str, FindingType] = {
             "error",
             "cannot read {path}: {reason}",
             "The file could not be opened.",
+        ),
+        FindingType(
+            "P007",
+            "warning",
+            "{dropped} more findings not shown (limit {limit}, setting max_findings): {counts}",
+            "Past max_findings, a file's further findings are only counted, by code; this finding has the "
+            "severity of the most severe one not shown.",
+        ),
+        FindingType(
+            "P008",
+            "error",
+            "not a regular file ({kind})",
+            "A FIFO, device, socket or directory: refused without opening it (reading a FIFO would wait forever).",
         ),
         # --- document structure (P1xx)
         FindingType("P101", "warning", "part missing: {part}", "A part of the template is absent."),
@@ -179,6 +194,33 @@ CATALOGUE: dict[str, FindingType] = {
             "row has no label but values: {values}",
             "A data row without code or name.",
         ),
+        FindingType(
+            "P210",
+            "warning",
+            "{attribute}={value} is more than the limit of {limit} (setting max_span): read as {limit}",
+            "An HTML cell spanning more columns or rows than any table has; the span is clamped.",
+        ),
+        FindingType(
+            "P211",
+            "warning",
+            "table has more than {limit} cells (rows × columns, setting max_table_cells): not read",
+            "A table far larger than any disclosure's; refused so that no input can exhaust memory or time.",
+        ),
+        FindingType(
+            "P212",
+            "warning",
+            "the file's tables have more than {limit} cells (setting max_file_cells): this table and the ones "
+            "after it are not read",
+            "The tables of one file together are too large; the tables past the limit are refused.",
+        ),
+        FindingType(
+            "P213",
+            "warning",
+            "not an amount: {text!r} has {integer} digits before the point and {fraction} after "
+            "(at most {max_integer} and {max_fraction})",
+            "A value cell with more digits than any real amount (China's national budget in 元 has 14); "
+            "kept as unreadable, like P201.",
+        ),
         # --- narrative and other sections (P3xx)
         FindingType(
             "P301",
@@ -241,11 +283,33 @@ CATALOGUE: dict[str, FindingType] = {
 }
 
 
+QUOTED = 200
+
+
+def make_finding(code: str, line: int | None, *, table: str | None = None, column: str | None = None,
+                 **fields: Any) -> Finding:
+    """One finding of the catalogue, its template filled; a text longer than :data:`QUOTED` characters is
+    quoted cut, ending in ``…`` (a converter's run-on line would otherwise fill the screen)."""
+    kind = CATALOGUE[code]
+    quoted = {k: f"{v[:QUOTED]}…" if isinstance(v, str) and len(v) > QUOTED else v for k, v in fields.items()}
+    message = kind.template.format(table=table, column=column, **quoted)
+    return Finding(code=code, severity=kind.severity, line=line, message=message, table=table, column=column)
+
+
+_SEVERITY_ORDER: dict[Severity, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+def _limit() -> int:
+    return int(setting("max_findings"))
+
+
 @dataclass
 class Reporter:
-    """Collects findings for one file."""
+    """Collects findings for one file: the first ``limit`` (setting max_findings), then only counts by code."""
 
     findings: list[Finding] = field(default_factory=list)
+    limit: int = field(default_factory=_limit)
+    dropped: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -255,21 +319,24 @@ class Reporter:
         table: str | None = None,
         column: str | None = None,
         **fields: Any,
-    ) -> Finding:
-        kind = CATALOGUE[code]
-        finding = Finding(
-            code=code,
-            severity=kind.severity,
-            line=line,
-            message=kind.template.format(table=table, column=column, **fields),
-            table=table,
-            column=column,
-        )
+    ) -> Finding | None:
+        """The finding added, or None when past the limit (it is then counted, not kept)."""
+        if len(self.findings) >= self.limit:
+            self.dropped[code] += 1
+            return None
+        finding = make_finding(code, line, table=table, column=column, **fields)
         self.findings.append(finding)
         return finding
 
     def sorted(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: (f.line or 0, f.code))
+        """In source order; past the limit, one P007 at the end counts the findings not kept."""
+        kept = sorted(self.findings, key=lambda f: (f.line or 0, f.code))
+        if not self.dropped:
+            return kept
+        worst = max((CATALOGUE[code].severity for code in self.dropped), key=_SEVERITY_ORDER.__getitem__)
+        counts = ", ".join(f"{code} ×{n}" for code, n in sorted(self.dropped.items()))
+        summary = CATALOGUE["P007"].template.format(dropped=self.dropped.total(), limit=self.limit, counts=counts)
+        return [*kept, Finding(code="P007", severity=worst, line=None, message=summary)]
 
 
 def format_finding(path: str, finding: Finding) -> str:

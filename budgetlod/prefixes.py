@@ -65,6 +65,9 @@ PREFIXES: dict[str, str] = {
 }
 
 
+XSD = PREFIXES["xsd"]  # the namespace most code needs by itself (datatypes)
+
+
 def iri(curie: str) -> str:
     """``"qb:Observation"`` -> the full IRI."""
     prefix, _, local = curie.partition(":")

@@ -103,23 +103,40 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest input file the parser reads; larger files are refused before reading (one disclosure is ~50 KB).",
     ),
     Setting(
-        "result_cache_bytes",
-        64 * 1024 * 1024,
-        "Bytes of query answers the server keeps per store snapshot, so that a repeated query (same text, format, "
-        "limits) is answered without evaluating it again; dropped when an ingest publishes a new snapshot. "
-        "0: no cache.",
-    ),
-    Setting("max_request_bytes", 1048576, "Largest request body (a POSTed query); larger ones get 413."),
-    Setting("cors", "true", "Allow cross-origin GET/POST from any origin, without credentials (true/false)."),
-    Setting(
-        "public_base_url",
-        "",
-        "URL the server is reached at, for links and the service description (default: taken from the request).",
+        "max_span",
+        100,
+        "Largest colspan/rowspan of an HTML table cell; a larger one is read as this many (finding P210). "
+        "The widest standard table has 16 columns.",
     ),
     Setting(
-        "max_input_bytes",
-        10 * 1024 * 1024,
-        "Largest input file the parser reads; larger files are refused before reading (one disclosure is ~50 KB).",
+        "max_table_cells",
+        20000,
+        "Most cells (rows × columns, after colspan/rowspan) one table may have; a larger table is not read "
+        "(finding P211). A disclosure's tables have ~200 to ~2,000 cells; 20,000 is 1,250 rows of 16 columns.",
+    ),
+    Setting(
+        "max_file_cells",
+        50000,
+        "Most table cells one file may have over all its tables; the tables past it are not read (finding P212). "
+        "This bounds what the later stages cost: converting a file of 50,000 cells takes up to ~1.2 GB.",
+    ),
+    Setting(
+        "max_findings",
+        500,
+        "Most findings the parser (and the mapper) reports for one file; the rest are counted by code in one "
+        "finding (P007).",
+    ),
+    Setting(
+        "file_seconds",
+        60.0,
+        "Seconds parse, convert, validate, export or ingest may spend on one file; then the file is given up with "
+        "exit code 2 (ingest: the file fails, the run goes on; a disclosure takes ~1 s). 0: no limit.",
+    ),
+    Setting(
+        "file_memory_bytes",
+        1024 * 1024 * 1024,
+        "Memory (data segment: heap and anonymous mappings) each ingest worker process may use; a file that needs "
+        "more fails (status failed, exit code 2) and the run goes on (a disclosure needs ~60 MB). 0: no cap.",
     ),
     Setting(
         "data_licence",

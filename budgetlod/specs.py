@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 from budgetlod import resources
-from budgetlod.parse.text import label_key
+from budgetlod.text import label_key
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import pytest
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
+from budgetlod.ingest.bulk import ingest
 from budgetlod.publish.catalog import (
     CATALOG,
     CataloguePage,
@@ -30,7 +31,6 @@ from budgetlod.publish.catalog import (
     dataset_infos,
 )
 from budgetlod.store.embedded import count_triples, open_reader
-from budgetlod.store.ingest import ingest
 from budgetlod.testing.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent

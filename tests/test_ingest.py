@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, Store
 
+from budgetlod.ingest.bulk import ingest
+from budgetlod.ingest.loader import PENDING
+from budgetlod.ingest.progress import Progress
+from budgetlod.ingest.report import FileOutcome
 from budgetlod.store.embedded import count_triples, open_reader, open_writer
-from budgetlod.store.ingest import ingest
-from budgetlod.store.loader import PENDING
-from budgetlod.store.progress import Progress
-from budgetlod.store.report import FileOutcome
 from budgetlod.testing.corpus import generate, write_corpus
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
@@ -219,13 +219,13 @@ def test_progress_bar_on_a_terminal_is_redrawn_in_place() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="Linux")
 def test_default_jobs_is_the_cpus_of_this_process() -> None:
-    from budgetlod.store.ingest import default_jobs
+    from budgetlod.ingest.bulk import default_jobs
 
     assert default_jobs() == len(os.sched_getaffinity(0))
 
 
 def test_a_run_that_writes_many_graphs_compacts_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from budgetlod.store import ingest as ingest_module
+    from budgetlod.ingest import bulk as ingest_module
 
     compacted: list[str] = []
     original = Store.optimize

@@ -24,9 +24,9 @@ import pytest
 from pyoxigraph import Store
 from test_ingest import CODELIST, ONTOLOGY, canonical, command, manifest_lines, published, run_ingest
 
+from budgetlod.ingest.bulk import ingest
+from budgetlod.ingest.loader import PENDING
 from budgetlod.store.embedded import count_triples, open_reader
-from budgetlod.store.ingest import ingest
-from budgetlod.store.loader import PENDING
 from budgetlod.testing.corpus import DEFAULT_YEARS, corpus_index, spread, write_corpus
 
 KINDS = ("empty", "binary", "not_a_disclosure", "wrong_table_total")

@@ -22,6 +22,7 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 from budgetlod import resources
 from budgetlod.formats import HTML, JSONLD, NTRIPLES, PAGE_FORMATS, TURTLE, language, split_suffix
 from budgetlod.formats import negotiate as negotiate_any
+from budgetlod.ingest.vocabulary import load_vocabulary
 from budgetlod.present.describe import Site, amount
 from budgetlod.publish import jsonld
 from budgetlod.publish.jsonld import publication_triples_from_store
@@ -442,7 +443,7 @@ def annotated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     )
     quads = converted.quads + quality_quads(converted.iri, ValidationReport(False, [result]))
     with open_writer(folder / "store") as writer:
-        writer.load_vocabulary()
+        load_vocabulary(writer)
         writer.replace_graph(converted.iri, quads)
         writer.publish()
     with running_server(folder / "store", folder) as server:

@@ -25,8 +25,8 @@ from urllib.parse import urljoin
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
+from budgetlod.ingest.bulk import ingest
 from budgetlod.publish.site import MANIFEST, publish_site
-from budgetlod.store.ingest import ingest
 from budgetlod.testing.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent

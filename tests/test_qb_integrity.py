@@ -1,4 +1,4 @@
-"""The W3C Data Cube integrity constraints (budgetlod.rdf.qb_integrity) on a hand-written cube.
+"""The W3C Data Cube integrity constraints (tests/qb_integrity.py) on a hand-written cube.
 
 Each violation case is a minimal edit of a valid cube; the edit is checked to apply exactly once.
 Some edits start from one of two valid variants of the base cube (with a slice; with a measure
@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from budgetlod.rdf.qb_integrity import check, ic_queries, load_union, normalize, violations
+from qb_integrity import check, ic_queries, load_union, normalize, violations
 
 ALL_ICS = [f"IC-{n}" for n in range(1, 22)]
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from test_queries_sample import run
 
+from budgetlod.ingest.bulk import ingest
 from budgetlod.query.dialect import lateral_groups, without_lateral
+from budgetlod.query.library import named_queries
 from budgetlod.query.params import bind
 from budgetlod.query.run import open_store, run_store
-from budgetlod.querylib import named_queries
-from budgetlod.store.ingest import ingest
 from budgetlod.testing.corpus import Generated, generate
 
 SEED = 7

@@ -16,11 +16,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from test_cases import read_expected
 
 from budgetlod.cli import main
+from budgetlod.ingest.bulk import ingest
+from budgetlod.query.library import named_queries, named_query
 from budgetlod.query.output import width
 from budgetlod.query.params import bind
 from budgetlod.query.run import open_store, run_store
-from budgetlod.querylib import named_queries, named_query
-from budgetlod.store.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"

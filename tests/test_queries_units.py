@@ -15,10 +15,11 @@ from rdflib.plugins.sparql import prepareQuery
 
 from budgetlod.present.chart import Series, bar_chart
 from budgetlod.query.dialect import lateral_groups, without_lateral
+from budgetlod.query.library import HeaderError, NamedQuery, Param, named_queries, parse_query
 from budgetlod.query.output import cut, simple_json, table, width
-from budgetlod.query.params import ParamError, bind, parse_assignments, term, where_start, with_values
+from budgetlod.query.params import ParamError, bind, parse_assignments, term
 from budgetlod.query.run import Result, ordered_projection
-from budgetlod.querylib import HeaderError, NamedQuery, Param, named_queries, parse_query
+from budgetlod.store.values import where_start, with_values
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 QUERIES = named_queries()

@@ -17,6 +17,7 @@ from fault_proxy import DROP, LOSE, PASS, Seen, counting, fault_proxy
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Store, Triple, Variable
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
+from budgetlod.ingest.vocabulary import load_vocabulary
 from budgetlod.pipeline import Converted, convert_file
 from budgetlod.prefixes import PREFIXES
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH, ONTOLOGY_GRAPH, vocabulary_quads
@@ -226,7 +227,7 @@ def test_vocabulary_loads(virtuoso: Virtuoso) -> None:
     """load_vocabulary puts the ontology (1,847 triples) and the code lists (3,630) in their graphs, equal to the
     local quads, and graph_names lists them (as ingest checks before loading)."""
     store = remote(virtuoso)
-    store.load_vocabulary()
+    load_vocabulary(store)
     by_graph: dict[str, list[Quad]] = {}
     for quad in vocabulary_quads():
         by_graph.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]

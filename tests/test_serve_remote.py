@@ -33,6 +33,7 @@ from live_server import Answer, LiveServer, running_server
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
+from budgetlod.ingest.bulk import ingest
 from budgetlod.publish import jsonld
 from budgetlod.publish.disclosures import dataset_infos
 from budgetlod.publish.void import void_statistics
@@ -43,7 +44,6 @@ from budgetlod.serve.workers import QueryError, QuerySyntaxError, QueryTimeout, 
 from budgetlod.store.base import rows
 from budgetlod.store.canonical import canonical_term, canonical_triples
 from budgetlod.store.embedded import current_snapshot
-from budgetlod.store.ingest import ingest
 from budgetlod.store.remote import RemoteOptions, RemoteStore, ResultTruncated
 from budgetlod.store.remote_reader import RemoteReader
 from budgetlod.store.sparql_client import Credentials, EndpointError

@@ -23,7 +23,7 @@ from pyoxigraph import (
 
 from budgetlod import formats
 from budgetlod.query import results
-from budgetlod.querylib import named_queries, read_header
+from budgetlod.query.library import named_queries, read_header
 from budgetlod.serve.cache import OVERHEAD_BYTES, ResultCache
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.pool import QueryPool

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from budgetlod.ingest.bulk import ingest
 from budgetlod.store.embedded import StoreError, count_triples, open_reader, open_writer
-from budgetlod.store.ingest import ingest
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"

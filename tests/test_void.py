@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, parse, serialize
 
+from budgetlod.ingest.bulk import ingest
 from budgetlod.publish.catalog import CatalogueSettings, dataset_infos
 from budgetlod.publish.void import VOID, VoidStatistics, namespace, void_statistics, void_triples
 from budgetlod.store.embedded import count_triples, open_reader
-from budgetlod.store.ingest import ingest
 from budgetlod.testing.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,10 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 from budgetlod.findings import Reporter
+from budgetlod.settings import setting
 
 
 @dataclass
@@ -30,14 +32,62 @@ class TableRow:
 
 
 @dataclass
+class Note:
+    """A finding about a table block, reported by the table stage once it knows the table's name."""
+
+    code: str
+    line: int
+    fields: dict[str, Any]
+
+
+@dataclass
 class TableBlock:
     line: int
     rows: list[TableRow] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    cells: int = 0
+    refused: bool = False  # past a cell limit: its rows are dropped (a P211/P212 note says why)
 
 
 Block = Paragraph | TableBlock
 
-_TAG = re.compile(r"<[^>]+>")
+
+@dataclass
+class Limits:
+    """The parser's bounds on tables (settings max_span, max_table_cells, max_file_cells) and the file's
+    count of table cells so far: no input expands into more cells than these, whatever its spans."""
+
+    span: int
+    table_cells: int
+    file_cells: int
+    used: int = 0
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(int(setting("max_span")), int(setting("max_table_cells")), int(setting("max_file_cells")))
+
+    def room(self, block: TableBlock) -> int:
+        """Cells the block may still take."""
+        return max(0, min(self.table_cells - block.cells, self.file_cells - self.used))
+
+    def admit(self, block: TableBlock, line: int, cells: int) -> bool:
+        """Count a row of ``cells`` into the block; past a limit the block is refused and its rows dropped."""
+        if block.refused:
+            return False
+        block.cells += cells
+        self.used += cells
+        if block.cells > self.table_cells:
+            block.notes.append(Note("P211", line, {"limit": self.table_cells}))
+        elif self.used > self.file_cells:
+            block.notes.append(Note("P212", line, {"limit": self.file_cells}))
+        else:
+            return True
+        block.refused = True
+        block.rows.clear()
+        return False
+
+
+_TAG = re.compile(r"<[^<>]+>")  # not [^>]: a run of "<" without ">" would take quadratic time
 _BR = re.compile(r"<\s*br\s*/?\s*>|</\s*p\s*>", re.IGNORECASE)
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _TABLE_START = re.compile(r"^<table\b", re.IGNORECASE)
@@ -51,13 +101,22 @@ _FIELD_CODE = re.compile(r"PAGEREF\s+_Toc|HYPERLINK\s+\\l|\bTOC\s+\\[ohzu]|_Toc\
 _DOT_LEADER = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|\u2026\u2026|-{6,})\s*\d*\s*$")
 
 
+# A numeric character reference of 9 or more significant digits is past U+10FFFF: it stands for U+FFFD (as
+# html.unescape would make it, but its int() of a 5,000-digit reference raises ValueError instead).
+_HUGE_CHARREF = re.compile(r"&#(?:[xX]0*[1-9a-fA-F][0-9a-fA-F]{8,}|0*[1-9][0-9]{8,});?")
+
+
+def defuse_charrefs(text: str) -> str:
+    return _HUGE_CHARREF.sub("\ufffd", text) if "&#" in text else text
+
+
 def cell_text(raw: str) -> str:
     """Inline HTML in a cell -> text: ``<br>`` and ``</p>`` become line breaks."""
     if "<" not in raw and "&" not in raw:
         return raw.strip()
     text = _BR.sub("\n", raw)
     text = _TAG.sub("", text)
-    text = html.unescape(text)
+    text = html.unescape(defuse_charrefs(text))
     return "\n".join(part.strip() for part in text.split("\n") if part.strip())
 
 
@@ -93,9 +152,10 @@ def split_markdown_row(line: str) -> list[str]:
 class _HtmlTables(HTMLParser):
     """Collects the rows of ``<table>`` elements with their source line numbers."""
 
-    def __init__(self, first_line: int) -> None:
+    def __init__(self, first_line: int, limits: Limits) -> None:
         super().__init__(convert_charrefs=True)
         self.first_line = first_line
+        self.limits = limits
         self.tables: list[TableBlock] = []
         self._depth = 0
         self._row: list[tuple[str, int, int]] | None = None  # (text, colspan, rowspan)
@@ -103,13 +163,14 @@ class _HtmlTables(HTMLParser):
         self._cell: list[str] | None = None
         self._span = (1, 1)
         self._raw_rows: list[tuple[int, list[tuple[str, int, int]]]] = []
+        self._notes: list[Note] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.first_line + self.getpos()[0] - 1
         if tag == "table":
             self._depth += 1
             if self._depth == 1:
-                self._raw_rows = []
+                self._raw_rows, self._notes = [], []
                 self._table_line = line
         elif tag == "tr" and self._depth == 1:
             self._row = []
@@ -117,9 +178,21 @@ class _HtmlTables(HTMLParser):
         elif tag in ("td", "th") and self._row is not None:
             values = dict(attrs)
             self._cell = []
-            self._span = (_int(values.get("colspan")), _int(values.get("rowspan")))
+            self._span = (self._span_of(values, "colspan", line), self._span_of(values, "rowspan", line))
         elif tag in ("br", "p") and self._cell is not None:
             self._cell.append("\n")
+
+    def _span_of(self, attrs: dict[str, str | None], name: str, line: int) -> int:
+        """A colspan/rowspan: its leading digits (as browsers read it), at least 1, at most the limit."""
+        digits = _LEADING_DIGITS.match(attrs.get(name) or "")
+        if digits is None:
+            return 1
+        text = digits.group(1).lstrip("0") or "0"
+        if len(text) <= 9 and int(text) <= self.limits.span:
+            return max(1, int(text))
+        shown = text if len(text) <= 12 else f"{text[:6]}…({len(text)} digits)"
+        self._notes.append(Note("P210", line, {"attribute": name, "value": shown, "limit": self.limits.span}))
+        return self.limits.span
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
@@ -132,48 +205,61 @@ class _HtmlTables(HTMLParser):
         elif tag == "table" and self._depth:
             self._depth -= 1
             if self._depth == 0:
-                self.tables.append(_expand_spans(self._table_line, self._raw_rows))
+                block = _expand_spans(self._table_line, self._raw_rows, self.limits)
+                block.notes[:0] = self._notes
+                self.tables.append(block)
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell.append(data)
 
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
+        """``<![CDATA[…]]>`` as usual; an unknown ``<![keyword`` (on which Python before 3.13 raises
+        AssertionError) is a bogus comment up to the next ``>``, as in HTML5."""
+        try:
+            return int(super().parse_marked_section(i, report))
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return len(self.rawdata) if end < 0 else end + 1
 
-def _int(value: str | None) -> int:
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
+
+_LEADING_DIGITS = re.compile(r"\s*\+?([0-9]+)")
 
 
-def _expand_spans(line: int, raw_rows: list[tuple[int, list[tuple[str, int, int]]]]) -> TableBlock:
-    """colspan/rowspan -> blank cells, as in a Markdown export of merged cells."""
+def _expand_spans(line: int, raw_rows: list[tuple[int, list[tuple[str, int, int]]]], limits: Limits) -> TableBlock:
+    """colspan/rowspan -> blank cells, as in a Markdown export of merged cells; in time and memory
+    proportional to the cells made, which the limits bound."""
     block = TableBlock(line=line)
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
     for row_line, cells in raw_rows:
         out: list[str] = []
-        queue = list(cells)
-        col = 0
-        while queue or any(c >= col and n > 0 for c, n in pending.items()):
+        room = limits.room(block)
+        col = index = 0
+        while len(out) <= room:
             if pending.get(col, 0) > 0:
                 pending[col] -= 1
                 out.append("")
                 col += 1
-                continue
-            if not queue:
-                break
-            text, colspan, rowspan = queue.pop(0)
-            for k in range(colspan):
-                out.append(text if k == 0 else "")
+            elif index < len(cells):
+                text, colspan, rowspan = cells[index]
+                index += 1
+                out.append(text)
+                out.extend([""] * (colspan - 1))
                 if rowspan > 1:
-                    pending[col + k] = rowspan - 1
-            col += colspan
+                    for k in range(colspan):
+                        pending[col + k] = rowspan - 1
+                col += colspan
+            else:
+                break
+        if not limits.admit(block, row_line, len(out)):
+            break
         block.rows.append(TableRow(line=row_line, cells=out))
     return block
 
 
-def to_blocks(text: str, reporter: Reporter) -> list[Block]:
+def to_blocks(text: str, reporter: Reporter, limits: Limits | None = None) -> list[Block]:
     """Split decoded text into paragraphs and tables (1-based line numbers)."""
+    limits = limits or Limits.from_settings()
     lines = text.split("\n")
     blocks: list[Block] = []
     current: TableBlock | None = None
@@ -186,8 +272,8 @@ def to_blocks(text: str, reporter: Reporter) -> list[Block]:
             end = i
             while end < len(lines) and not _TABLE_END.search(lines[end]):
                 end += 1
-            parser = _HtmlTables(first_line=number)
-            parser.feed("\n".join(lines[i : end + 1]))
+            parser = _HtmlTables(first_line=number, limits=limits)
+            parser.feed(defuse_charrefs("\n".join(lines[i : end + 1])))
             parser.close()
             blocks.extend(parser.tables)
             current = None
@@ -206,7 +292,8 @@ def to_blocks(text: str, reporter: Reporter) -> list[Block]:
             if current is None:
                 current = TableBlock(line=number)
                 blocks.append(current)
-            current.rows.append(TableRow(line=number, cells=cells))
+            if limits.admit(current, number, len(cells)):
+                current.rows.append(TableRow(line=number, cells=cells))
             i += 1
             continue
         current = None

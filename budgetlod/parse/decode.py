@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
+from typing import Any
 
-from budgetlod.findings import CATALOGUE
+from budgetlod.findings import make_finding
 from budgetlod.model import Finding
 
 
@@ -17,15 +19,28 @@ class CannotParse(Exception):
         self.finding = finding
 
 
-def refuse(code: str, **fields: object) -> CannotParse:
-    kind = CATALOGUE[code]
-    return CannotParse(Finding(code, kind.severity, None, kind.template.format(**fields)))
+def refuse(code: str, **fields: Any) -> CannotParse:
+    return CannotParse(make_finding(code, None, **fields))
+
+
+_SPECIAL = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def read_limited(path: Path, limit: int) -> bytes:
-    """Read at most ``limit`` bytes; refuse a larger file without reading it whole."""
+    """Read at most ``limit`` bytes; refuse a larger file without reading it whole, and anything but a
+    regular file without opening it (opening a FIFO waits for a writer; a device may never end)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _SPECIAL if test(info.st_mode)), "not a file")
+            raise refuse("P008", kind=kind)
+        size = info.st_size
         if size > limit:
             raise refuse("P003", size=size, limit=limit)
         with path.open("rb") as handle:

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from budgetlod.findings import Reporter
+from budgetlod.findings import Reporter, make_finding
 from budgetlod.model import Disclosure, Metadata, SourceInfo, Table
 from budgetlod.parse.blocks import Block, Paragraph, to_blocks
 from budgetlod.parse.decode import CannotParse, decode, read_limited, refuse
@@ -19,9 +19,9 @@ from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
 from budgetlod.parse.profile import parse_profile
 from budgetlod.parse.tables import find_tables
-from budgetlod.parse.text import label_key, squash
 from budgetlod.settings import setting
 from budgetlod.specs import table_specs
+from budgetlod.text import label_key, squash
 
 __all__ = ["CannotParse", "parse_bytes", "parse_file", "parse_text"]
 
@@ -56,7 +56,7 @@ def parse_bytes(data: bytes, name: str = "<bytes>") -> Disclosure:
     )
     disclosure = _parse(text, source)
     if encoding not in ("utf-8", "utf-8-sig"):
-        disclosure.findings.insert(0, Reporter().add("P005", None, encoding=encoding))
+        disclosure.findings.insert(0, make_finding("P005", None, encoding=encoding))
     return disclosure
 
 

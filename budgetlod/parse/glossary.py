@@ -15,7 +15,7 @@ import re
 from budgetlod.findings import Reporter
 from budgetlod.model import GlossaryEntry
 from budgetlod.parse.blocks import Block, Paragraph
-from budgetlod.parse.text import squash
+from budgetlod.text import squash
 
 _ENUM = r"(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]?\d{1,2}[)）、.．](?!\d)|[（(]\d{1,2}[)）])"
 _ENTRY = re.compile(rf"^(?P<enum>{_ENUM})?\s*(?P<term>[^：:。；;，,]{{1,30}}?)\s*[：:]\s*(?P<definition>.+)$")

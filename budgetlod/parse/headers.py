@@ -20,21 +20,27 @@ from dataclasses import dataclass
 from budgetlod.findings import Reporter
 from budgetlod.model import Column
 from budgetlod.parse.blocks import TableRow
-from budgetlod.parse.text import label_key, looks_like_amount, strip_header_unit
+from budgetlod.parse.text import looks_like_amount, strip_header_unit
 from budgetlod.specs import ColumnSpec
+from budgetlod.text import label_key
 
 _NUMBER_MARK = {"※", "栏次", "*", "＊"}
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _CODE_AND_NAME = re.compile(r"^\d{3}(?:\d{2}){0,2}\s*[^\d\s.,]")
 
 
+def column_number(text: str) -> int | None:
+    """A printed column number (``1`` … ``16``); None for anything else, a long digit string included."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 4 else None
+
+
 def is_number_row(cells: list[str]) -> bool:
     """``※ ※ 1 2 3`` — the template's column numbers."""
     values = [c.strip() for c in cells if c.strip()]
-    digits = [v for v in values if v.isdigit()]
-    if not digits or any(v not in _NUMBER_MARK and not v.isdigit() for v in values):
+    numbers = [n for n in map(column_number, values) if n is not None]
+    if not numbers or any(v not in _NUMBER_MARK and column_number(v) is None for v in values):
         return False
-    numbers = [int(d) for d in digits]
     return numbers[0] == 1 and numbers == list(range(1, len(numbers) + 1)) and (len(numbers) > 1 or len(values) > 1)
 
 
@@ -62,7 +68,8 @@ class Layout:
 def split_header(rows: list[TableRow], total_labels: set[str]) -> Layout:
     for i, row in enumerate(rows):
         if is_number_row(row.cells):
-            numbers = {p: int(c) for p, c in enumerate(row.cells) if c.strip().isdigit()}
+            found = {p: column_number(c) for p, c in enumerate(row.cells)}
+            numbers = {p: n for p, n in found.items() if n is not None}
             return Layout(len(row.cells), rows[:i], rows[i + 1 :], numbers, row)
     cut = next((i for i, r in enumerate(rows) if looks_like_data(r.cells, total_labels)), len(rows))
     header, data = rows[:cut], rows[cut:]

@@ -38,6 +38,7 @@ from budgetlod.parse.narrative_clauses import (
     subject_of,
     vocabulary,
 )
+from budgetlod.parse.text import MAX_PARAGRAPH
 
 __all__ = ["parse_narrative"]
 
@@ -85,6 +86,9 @@ class _Reader:
     def paragraph(self, raw: str, line: int) -> None:
         text = normalise(raw)
         if not text:
+            return
+        if len(text) > MAX_PARAGRAPH:
+            self.reporter.add("P301", line, text=text)
             return
         heading = SECTION.match(text)
         if heading:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from typing import Literal
 
 from budgetlod import resources
-from budgetlod.parse.text import label_key, parse_amount, squash
+from budgetlod.parse.text import parse_amount
+from budgetlod.text import label_key, short_cache, squash
 
 Field = Literal["amount", "change", "rate", "share"]
 
@@ -120,7 +121,7 @@ def vocabulary() -> Vocabulary:
 # --- text ------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
+@short_cache(longest=4096, size=4096)
 def normalise(text: str) -> str:
     """A paragraph as the patterns expect it: no spaces next to Chinese or in
     figures, full-width brackets, colons and separators, ASCII digits and %."""
@@ -301,8 +302,15 @@ def _compared(match: re.Match[str]) -> str | None:
     return match.group("cmp") or match.group("cmp2") or None
 
 
+# A clause (between two of ，；。) longer than this is no statement: the patterns' backtracking would take
+# time growing with the square of its length (a converter's run-on line of digits).
+MAX_CLAUSE = 500
+
+
 def read_clause(text: str) -> Figure | Paired | None:
-    """One clause -> what it states; None when no pattern fits."""
+    """One clause -> what it states; None when no pattern fits (or it is longer than :data:`MAX_CLAUSE`)."""
+    if len(text) > MAX_CLAUSE:
+        return None
     pats = patterns()
     if "分别" in text and (m := pats["paired"].match(text)):
         return _read_paired(m.group("pre"), m.group("rest"))

@@ -30,11 +30,14 @@ from budgetlod.model import (
     RunningCost,
 )
 from budgetlod.parse.blocks import Block, Paragraph, TableBlock
-from budgetlod.parse.text import Malformed, cn_number, label_key, looks_like_amount, parse_amount, squash
+from budgetlod.parse.text import MAX_PARAGRAPH, Malformed, cn_number, looks_like_amount, parse_amount
+from budgetlod.text import label_key, squash
 
 SECTION = "其他重要事项"
 
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Not inside a number (the look-behind): a pattern then tries each run of digits once, not at each of its
+# digits, which on a converter's run-on line of digits would take time growing with the square of its length.
+NUM = r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 UNIT = r"亿元|百万元|万元|千元|元"
 CN_COUNT = r"\d+|[零〇一二两三四五六七八九十]+"
 # A figure a reader should have taken: a number with a measure word.
@@ -63,10 +66,15 @@ def normalise(text: str) -> str:
     return squash(text).translate(_FULL_WIDTH)
 
 
+def number(text: str) -> Decimal:
+    """A figure :data:`NUM` matched (``1,487.40``, also in a rate or share) as a decimal."""
+    return Decimal(text.replace(",", ""))
+
+
 def to_amount(match: re.Match[str], name: str, line: int) -> Amount | None:
     if match.group(name) is None:
         return None
-    return Amount(Decimal(match.group(name).replace(",", "")), match.group(f"{name}_unit"), line)
+    return Amount(number(match.group(name)), match.group(f"{name}_unit"), line)
 
 
 def to_count(match: re.Match[str], name: str) -> int | None:
@@ -162,11 +170,11 @@ def read_change(scan: Scanner, line: int) -> Change | None:
     sign = -1 if match.group("verb") in _NEGATIVE else 1
     amount = rate = None
     if match.group("change") is not None:
-        amount = sign * Decimal(match.group("change").replace(",", ""))
+        amount = sign * number(match.group("change"))
     if match.group("rate") is not None:
-        rate = (-1 if match.group("rverb") in _NEGATIVE else 1) * Decimal(match.group("rate"))
+        rate = (-1 if match.group("rverb") in _NEGATIVE else 1) * number(match.group("rate"))
     elif match.group("rate_only") is not None:
-        rate = sign * Decimal(match.group("rate_only"))
+        rate = sign * number(match.group("rate_only"))
     return Change(amount=amount, rate=rate, line=line)
 
 
@@ -199,7 +207,7 @@ def _procurement(scan: Scanner, line: int, other: OtherMatters) -> None:
             awarded = "授予" in found.group(0) or "合同" in found.group(0)
             setattr(proc, f"{prefix}_{'awarded' if awarded else 'reserved'}", to_amount(found, "amount", line))
             if found.group("share") is not None:
-                setattr(proc, f"{prefix}_share", Decimal(found.group("share")))
+                setattr(proc, f"{prefix}_share", number(found.group("share")))
     for kind, pattern in _KIND_RE.items():
         if (match := scan.take(pattern)) is not None:
             setattr(proc, kind, to_amount(match, "amount", line))
@@ -237,9 +245,12 @@ def _assets(scan: Scanner, line: int, other: OtherMatters) -> None:
     if (match := scan.take(_AS_OF)) is not None:
         assets.as_of, assets.as_of_line = re.sub(r"\s+", "", match.group("date")), line
     for match in scan.take_all(_EQUIPMENT):
+        if (count := cn_number(match.group("count"))) is None:
+            scan.used.remove(match.span())  # no count: the sentence is reported as not understood
+            continue
         planned = bool(_PLANNED.search(scan.sentence_at(match.start())))
         threshold = f"{match.group('threshold')}万元以上"
-        assets.equipment.append(Equipment(threshold, int(match.group("count")), planned, line))
+        assets.equipment.append(Equipment(threshold, count, planned, line))
     if (match := scan.take(_PLANNED_VEHICLES)) is not None:
         assets.planned_vehicles, assets.planned_vehicles_line = to_count(match, "count"), line
     if (match := scan.take(_PLANNED_VEHICLE_FUNDS)) is not None:
@@ -261,8 +272,8 @@ def _asset_item(match: re.Match[str], line: int) -> AssetItem:
     return AssetItem(
         category=match.group("cat"),
         line=line,
-        count=int(count) if count else None,
-        area_m2=Decimal(area.replace(",", "")) if area else None,
+        count=cn_number(count) if count else None,
+        area_m2=number(area) if area else None,
         value=to_amount(match, "value", line),
     )
 
@@ -320,6 +331,9 @@ def _paragraph(section: str, text: str, line: int, other: OtherMatters, reporter
     if reader is None:  # 其他需说明的事项 (and unknown sub-headings): kept as text
         if not classified and scan.text.rstrip("。.") not in ("", "无", "暂无"):
             other.notes.append(squash(text))
+        return
+    if len(scan.text) > MAX_PARAGRAPH:
+        reporter.add("P305", line, section=SECTION, text=scan.text)
         return
     reader(scan, line, other)
     for sentence in scan.unread():

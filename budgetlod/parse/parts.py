@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgetlod.parse.blocks import Block, Paragraph
-from budgetlod.parse.text import squash
+from budgetlod.text import squash
 
 PART_HEADING = re.compile(r"^第\s*([一二三四五六七八九十]+)\s*部分\s*(.*)$")
 

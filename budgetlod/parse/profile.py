@@ -15,7 +15,8 @@ from budgetlod.findings import Reporter
 from budgetlod.model import Profile, Staffing
 from budgetlod.parse.blocks import Block, Paragraph
 from budgetlod.parse.other import Scanner, count_re, heading, normalise
-from budgetlod.parse.text import cn_number, squash
+from budgetlod.parse.text import MAX_PARAGRAPH, cn_number
+from budgetlod.text import squash
 
 SECTION = "单位概况"
 
@@ -166,6 +167,9 @@ def parse_profile(blocks: list[Block], reporter: Reporter) -> Profile:
             if profile.functions_line is None:
                 profile.functions_line = block.line
             functions.append(body)
+            continue
+        if len(text) > MAX_PARAGRAPH:
+            reporter.add("P305", block.line, section=SECTION, text=text)
             continue
         scan = Scanner(text)
         _organisation(scan, block.line, profile, reporter)

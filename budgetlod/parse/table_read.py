@@ -10,15 +10,17 @@ from budgetlod.model import Column, Level, Row, Side
 from budgetlod.parse.blocks import TableRow
 from budgetlod.parse.headers import Layout, assign_columns, split_header, stacks
 from budgetlod.parse.text import (
+    AMOUNT_DIGITS,
     Malformed,
-    label_key,
+    amount_digits,
     looks_like_amount,
     parse_amount,
-    squash,
+    shorten,
     strip_enumeration,
     unit_in_header,
 )
 from budgetlod.specs import RowSpec, SideSpec, TableSpec
+from budgetlod.text import label_key, squash
 
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 _DIGITS = re.compile(r"^\d+$")
@@ -61,11 +63,23 @@ def _values(ctx: _Context, row: Row, cells: list[str], columns: dict[int, Column
     for position, column in columns.items():
         text = cells[position] if position < len(cells) else ""
         try:
-            row.values[column.path] = parse_amount(text)
+            value = parse_amount(text)
         except Malformed:
-            row.values[column.path] = None
-            row.invalid[column.path] = text
-            ctx.reporter.add("P201", row.line, table=ctx.table, column=column.path, text=text)
+            _unreadable(ctx, row, column.path, text, "P201")
+            continue
+        size = amount_digits(value) if value is not None else None
+        if size is None:
+            row.values[column.path] = value
+        else:
+            limits = {"max_integer": AMOUNT_DIGITS[0], "max_fraction": AMOUNT_DIGITS[1]}
+            _unreadable(ctx, row, column.path, text, "P213", integer=size[0], fraction=size[1], **limits)
+
+
+def _unreadable(ctx: _Context, row: Row, path: str, text: str, code: str, **fields: object) -> None:
+    """A printed cell that is no amount: no value, the text kept (mapped as a bl:UnreadableCell)."""
+    row.values[path] = None
+    row.invalid[path] = text
+    ctx.reporter.add(code, row.line, table=ctx.table, column=path, text=shorten(text), **fields)
 
 
 def _header_unit(layout: Layout) -> str | None:

@@ -16,11 +16,13 @@ from functools import cache
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Table
-from budgetlod.parse.blocks import Block, TableBlock, TableRow
+from budgetlod.parse.blocks import Block, Note, TableBlock, TableRow
 from budgetlod.parse.headers import is_number_row
 from budgetlod.parse.table_read import read_rows
-from budgetlod.parse.text import cn_number, label_key, squash, strip_header_unit, unit_in_line
+from budgetlod.parse.text import cn_number, strip_header_unit, unit_in_line
+from budgetlod.settings import setting
 from budgetlod.specs import TableSpec, table_specs
+from budgetlod.text import label_key, squash
 
 _NUMBER = r"[0-9一二三四五六七八九十]+"
 _NUMBER_ONLY = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?$")
@@ -84,6 +86,8 @@ class _Found:
     rows: list[TableRow] = field(default_factory=list)
     pages: int = 1
     empty_note: str | None = None
+    notes: list[Note] = field(default_factory=list)  # of its blocks, reported with the table's name
+    refused: bool = False
 
 
 def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
@@ -93,11 +97,12 @@ def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
     for block in blocks:
         if isinstance(block, TableBlock):
             if heading is not None:
-                found.append(_Found(heading, list(block.rows)))
+                found.append(_Found(heading, list(block.rows), notes=list(block.notes), refused=block.refused))
                 heading = None
             elif found and continuation_ok:
                 _continue(found[-1], block, reporter)
             else:
+                _report([n for n in block.notes if not block.refused or n.code != "P210"], reporter, None)
                 reporter.add("P105", block.line, rows=len(block.rows))
             continuation_ok = True
             continue
@@ -136,7 +141,13 @@ def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
         continuation_ok = False
     if heading is not None:
         reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
-    return [_build(f, reporter) for f in found]
+    built = (_build(f, reporter, int(setting("max_table_cells"))) for f in found)
+    return [table for table in built if table is not None]
+
+
+def _report(notes: list[Note], reporter: Reporter, table: str | None) -> None:
+    for note in notes:
+        reporter.add(note.code, note.line, table=table, **note.fields)
 
 
 def _parse_heading_line(text: str, line: int) -> tuple[str | None, str | None] | None:
@@ -167,6 +178,8 @@ def _continue(previous: _Found, block: TableBlock, reporter: Reporter) -> None:
     reporter.add("P106", block.line, kind=kind)
     previous.rows.extend(rows)
     previous.pages += 1
+    previous.notes.extend(block.notes)
+    previous.refused = previous.refused or block.refused
 
 
 def _header_rows(rows: list[TableRow]) -> list[TableRow]:
@@ -176,18 +189,28 @@ def _header_rows(rows: list[TableRow]) -> list[TableRow]:
     return []
 
 
-def _build(found: _Found, reporter: Reporter) -> Table:
+def _build(found: _Found, reporter: Reporter, max_cells: int) -> Table | None:
+    """The table read by its spec; None when it is refused for its size (P211/P212)."""
     heading = found.heading
     spec = heading.spec()
     title = heading.title or (spec.title if spec else f"表{heading.number}")
     label = f"表{cn_number(heading.number) or heading.number}" if heading.number else (title or "表")
+    if spec is not None and not heading.number:
+        label = f"表{spec.number}"
+    if found.refused:  # only why: the spans of a table not read do not matter
+        _report([n for n in found.notes if n.code in ("P211", "P212")], reporter, label)
+        return None
+    _report(found.notes, reporter, label)
+    width = max((len(r.cells) for r in found.rows), default=0)
+    if width * len(found.rows) > max_cells:  # the grid the reader pads every row to
+        past = found.rows[min(max_cells // width, len(found.rows) - 1)]  # the row that passes the limit
+        reporter.add("P211", past.line, table=label, limit=max_cells)
+        return None
     if spec is None:
         reporter.add("P104", heading.line, table=label, title=title)
         generic = TableSpec(id="", number=0, kind="items", titles=(title,), labels=("名称",), free_rows=True)
         read = read_rows(generic, found.rows, reporter, label)
     else:
-        if not heading.number:
-            label = f"表{spec.number}"
         read = read_rows(spec, found.rows, reporter, label)
     unit = heading.unit or read.unit
     if unit is None:

@@ -1,44 +1,12 @@
-"""Text normalisation shared by every parser stage: labels, amounts, units, numerals."""
+"""Text normalisation shared by every parser stage: amounts, units, numerals (label keys: :mod:`budgetlod.text`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
-CJK = r"\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’《》【】"
-_SPACE_NEAR_CJK = re.compile(rf"\s+(?=[{CJK}])|(?<=[{CJK}])\s+")
-_SPACES = re.compile(r"\s+")
-
-_HALF_TO_FULL_BRACKETS = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，", ";": "；"})
-_QUOTES = re.compile(r"[“”\"'‘’「」《》〈〉]")
-_ENUM_PREFIX = re.compile(
-    r"^(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]?\d{1,2}[)）、.．](?!\d)|其中[:：]|其中)\s*"
-)
-
-
-@lru_cache(maxsize=65536)
-def squash(text: str) -> str:
-    """Collapse white space; remove it next to Chinese characters (letter-spacing,
-    wrapped cells): ``本 年 收 入`` -> ``本年收入``, ``机 构事务`` -> ``机构事务``."""
-    text = text.replace("\u00a0", " ").replace("\u3000", " ")
-    text = _SPACE_NEAR_CJK.sub("", text.strip())
-    return _SPACES.sub(" ", text)
-
-
-@lru_cache(maxsize=65536)
-def label_key(text: str) -> str:
-    """A matching key for labels and titles: no spaces, no quotes, full-width
-    brackets, no enumeration prefix (一、 1、 （一） 其中：)."""
-    text = squash(text).translate(_HALF_TO_FULL_BRACKETS)
-    text = _QUOTES.sub("", text).replace(" ", "")
-    previous = None
-    while previous != text:
-        previous = text
-        text = _ENUM_PREFIX.sub("", text)
-    return text
-
+from budgetlod.text import ENUM_PREFIX, short_cache, squash
 
 _AMOUNT = re.compile(r"^[-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _NOT_REPORTED = {"", "-", "—", "－", "--", "——", "/", "／", "…"}
@@ -72,6 +40,29 @@ def parse_amount(text: str) -> Decimal | None:
         raise Malformed(text) from exc
 
 
+# The longest paragraph the pattern readers (单位概况, 情况说明, 其他重要事项) take: real ones have ~1,500
+# characters; a longer one (a converter's run-on line) is reported as not understood, not searched.
+MAX_PARAGRAPH = 5000
+
+# The most digits a printed amount has: China's national budget in 元 has 14 before the point, and a cent in
+# 亿元 is the 10th after it. A cell with more is not an amount (P213), never a number to compute with.
+AMOUNT_DIGITS = (15, 10)
+
+
+def amount_digits(value: Decimal) -> tuple[int, int] | None:
+    """(digits before the point, after it) when either is more than :data:`AMOUNT_DIGITS` allows, else None."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # parse_amount makes finite decimals only
+    digits = len(value.as_tuple().digits)
+    integer, fraction = max(0, digits + exponent), max(0, -exponent)
+    return (integer, fraction) if integer > AMOUNT_DIGITS[0] or fraction > AMOUNT_DIGITS[1] else None
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """A cell's text for a message: at most ``limit`` characters, then ``…``."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
 def looks_like_amount(text: str) -> bool:
     cell = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     return bool(_AMOUNT.match(cell))
@@ -103,10 +94,11 @@ _CN_DIGITS = {ch: n for n, chars in enumerate(_CN_DIGIT_CHARS) for ch in chars}
 
 
 def cn_number(text: str) -> int | None:
-    """Chinese or Arabic numeral up to 99: ``十一`` -> 11, ``01`` -> 1."""
+    """Chinese or Arabic numeral up to 99: ``十一`` -> 11, ``01`` -> 1; Arabic numerals up to 9 digits
+    (a count: people, cars, 处室), None for longer ones."""
     text = text.strip()
-    if text.isdigit():
-        return int(text)
+    if text.isdecimal():
+        return int(text) if len(text) <= 9 else None
     if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
         return None
     if "十" not in text:
@@ -116,12 +108,12 @@ def cn_number(text: str) -> int | None:
     return value + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
-@lru_cache(maxsize=65536)
+@short_cache()
 def strip_enumeration(text: str) -> str:
     """``一、本年收入`` -> ``本年收入``; ``其中：一般财力`` -> ``一般财力`` (spaces squashed)."""
     text = squash(text)
     previous = None
     while previous != text:
         previous = text
-        text = _ENUM_PREFIX.sub("", text).strip()
+        text = ENUM_PREFIX.sub("", text).strip()
     return text

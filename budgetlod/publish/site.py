@@ -36,7 +36,7 @@ from budgetlod.publish import catalog, void
 from budgetlod.publish.dump import write_dump
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.publish.render import Rendered, SiteLayout, distributions, render, write_atomic
-from budgetlod.store.embedded import count_triples, current_snapshot
+from budgetlod.store.embedded import count_triples, current_snapshot, damaged
 
 MANIFEST = ".budgetlod-publish.json"
 MAX_FILE_BYTES = 50_000_000  # 50 MB (decimal): ckanext-dcat's default cap on a harvested file
@@ -113,7 +113,10 @@ def publish_site(
 ) -> PublishSummary:
     layout = SiteLayout(base_iri, base_url if base_url.endswith("/") else base_url + "/", licence)
     snapshot = str(current_snapshot(store_path))
-    _open(snapshot)
+    try:
+        _open(snapshot)
+    except (OSError, RuntimeError) as exc:  # RocksDB cannot read the snapshot: a damaged store
+        raise damaged(store_path, f"cannot open the snapshot {snapshot}: {exc}") from exc
     assert _STORE is not None
     store = _STORE
     out.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from budgetlod.query.library import HeaderError, NamedQuery, QueryNotFound, load_query, named_queries
 from budgetlod.query.output import params_json, width, write
 from budgetlod.query.params import ParamError, bind, parse_assignments
 from budgetlod.query.run import QueryRunError, open_store, run_endpoint, run_store
-from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, load_query, named_queries
 
 
 class CommandError(Exception):

@@ -21,11 +21,10 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from budgetlod import formats
-from budgetlod.prefixes import PREFIXES
+from budgetlod.prefixes import PREFIXES, XSD
 from budgetlod.query import results
 from budgetlod.query.run import Cell, Result
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")}
 MAX_CELL_WIDTH = 48
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")

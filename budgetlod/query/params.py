@@ -1,7 +1,7 @@
 """Typed query parameters: a value given as text becomes an RDF term of the declared type, and the query
 engine binds it — the text given is never pasted into the query.
 
-* :func:`bind` checks the values given against a query's declared :class:`~budgetlod.querylib.Param` s
+* :func:`bind` checks the values given against a query's declared :class:`~budgetlod.query.library.Param` s
   (name known, value of the type, matching ``pattern``, in ``enum``, within ``min``/``max``; a ``template``
   makes the value part of an IRI, e.g. a year's ``http://reference.data.gov.uk/id/year/2024``) and returns
   the terms, defaults included. A bad value raises :class:`ParamError` naming the parameter and what it
@@ -26,10 +26,9 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import Literal, NamedNode
 
-from budgetlod.prefixes import PREFIXES
-from budgetlod.querylib import NamedQuery, Param
+from budgetlod.prefixes import PREFIXES, XSD
+from budgetlod.query.library import NamedQuery, Param
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 MAX_VALUE_LENGTH = 1000
 
 Term = NamedNode | Literal
@@ -182,54 +181,3 @@ def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
             raise ParamError(f"parameter {name} is given twice")
         out[name] = value
     return out
-
-
-# --- the VALUES block -----------------------------------------------------------------------------
-
-_TOKEN = re.compile(
-    r"(?P<comment>#[^\n\r]*)"
-    r"|(?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|\\.))*\"\"\""
-    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\")"
-    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
-    r"|(?P<var>[?$]\w+)"
-    r"|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"
-    r"|(?P<pname>(?:[A-Za-z][\w.-]*)?:[\w.:%-]*)"
-    r"|(?P<word>[A-Za-z_]\w*)"
-    r"|(?P<open>\{)"
-    r"|(?P<other>.)",
-    re.DOTALL,
-)
-
-
-def where_start(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's outermost WHERE group.
-
-    The first ``{`` after a top-level ``WHERE`` keyword; without the keyword (``SELECT * { … }``,
-    ``ASK { … }``) the first ``{`` of the query. Comments, strings and IRIs are skipped."""
-    first: int | None = None
-    after_where = False
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word" and match.group().upper() == "WHERE":
-            after_where = True
-        elif kind == "open":
-            if after_where:
-                return match.end()
-            if first is None:
-                first = match.end()
-    if first is None:
-        raise ValueError("the query has no WHERE group")
-    return first
-
-
-def values_block(terms: Mapping[str, Term]) -> str:
-    """``VALUES ?year { "2024"^^<…#integer> }`` lines (one block a variable)."""
-    return "".join(f"\n  VALUES ?{name} {{ {value} }}" for name, value in terms.items())
-
-
-def with_values(text: str, terms: Mapping[str, Term]) -> str:
-    """The query with the bound terms as VALUES blocks at the start of its outermost WHERE group."""
-    if not terms:
-        return text
-    at = where_start(text)
-    return text[:at] + values_block(terms) + text[at:]

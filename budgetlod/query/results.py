@@ -16,11 +16,11 @@ from collections.abc import Iterable, Sequence
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
 from budgetlod.formats import CSV, JSON, TSV, XML, Format, to_bytes
+from budgetlod.prefixes import XSD
 
 Term = NamedNode | BlankNode | Literal | Triple
 Row = Sequence[Term | None]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = f"{XSD}string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"

@@ -2,7 +2,7 @@
 
 * :func:`run_store` — pyoxigraph, the default graph the union of the named graphs (as the server's
   ``/sparql`` has it). The parameters are bound as a ``VALUES`` block at the start of the outermost WHERE
-  group (:func:`budgetlod.query.params.with_values`: typed terms, never the text given), or, with
+  group (:func:`budgetlod.store.values.with_values`: typed terms, never the text given), or, with
   ``binding="substitutions"``, by ``Store.query(substitutions=…)`` (SEP-0007). Both give the same answers
   (tested for every query); VALUES is the default because Oxigraph 0.5 plans it as data to join with (its
   values drive index lookups), whereas a substituted variable is bound only as the query runs: measured on
@@ -25,8 +25,9 @@ from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Triple, Variable
 
-from budgetlod.query.params import Term, with_values
+from budgetlod.query.params import Term
 from budgetlod.store.embedded import StoreError, open_reader
+from budgetlod.store.values import with_values
 
 Cell = NamedNode | BlankNode | Literal | None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from budgetlod.prefixes import CODELIST, iri
+from budgetlod.rdf.iris import safe
 
 TOTAL, NOT_APPLICABLE = "_T", "_Z"
 
@@ -22,8 +23,9 @@ class Dimension:
     scheme: str  # IRI of the qb:codeList; "" when the dimension has none
 
     def code(self, code: str) -> str:
-        """IRI of a code of this dimension's scheme."""
-        return f"{self.scheme}/{code}"
+        """IRI of a code of this dimension's scheme; a malformed printed code (P207: ``201 0x``) is
+        percent-encoded like a row key (:func:`~budgetlod.rdf.iris.safe`), so that any text makes an IRI."""
+        return f"{self.scheme}/{safe(code)}"
 
 
 DIMENSIONS: dict[str, Dimension] = {

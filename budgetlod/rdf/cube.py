@@ -26,7 +26,7 @@ from budgetlod.model import Disclosure, Finding, Row, Table
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
 from budgetlod.rdf.dsd import table_dimensions
-from budgetlod.rdf.iris import Minter, content_hash
+from budgetlod.rdf.iris import Minter, content_hash, safe
 from budgetlod.rdf.terms import RDF_TYPE, XSD_BOOLEAN, decimal, integer, n, zh
 from budgetlod.specs import ColumnSpec, TableSpec, spec
 
@@ -62,9 +62,10 @@ def known_labels() -> dict[str, str]:
     return labels
 
 
-def name_findings(disclosure: Disclosure) -> list[Finding]:
-    """Printed names of codes that differ from the code lists (M001), and codes the lists lack (M002)."""
-    reporter = Reporter()
+def name_findings(disclosure: Disclosure, limit: int | None = None) -> list[Finding]:
+    """Printed names of codes that differ from the code lists (M001), and codes the lists lack (M002);
+    past ``limit`` (default: the setting max_findings) only counted (P007)."""
+    reporter = Reporter() if limit is None else Reporter(limit=limit)
     labels = known_labels()
     seen: set[str] = set()
     for table in disclosure.tables:
@@ -145,7 +146,7 @@ def _row_dimensions(ctx: Context, table_spec: TableSpec, row: Row) -> tuple[str,
     if coded:
         dim = c.DIMENSIONS[coded]
         dims[coded] = dim.code(c.TOTAL if total else row.code or c.NOT_APPLICABLE)
-        key = "total" if total else row.code or f"r-{content_hash(row.name, 8)}"
+        key = "total" if total else safe(row.code) or f"r-{content_hash(row.name, 8)}"
     elif row.key is not None or total:
         key = "total" if total else str(row.key)
         item_dim = "income" if "income" in wanted else "sangong" if "sangong" in wanted else ""

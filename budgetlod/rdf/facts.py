@@ -51,6 +51,7 @@ from budgetlod.model import (
     ProjectDescription,
 )
 from budgetlod.prefixes import CODELIST
+from budgetlod.rdf import components as c
 from budgetlod.rdf.iris import Minter, content_hash
 from budgetlod.rdf.terms import boolean, decimal, integer, n, zh
 
@@ -245,7 +246,7 @@ def _statement(out: _Graph, fact: NarrativeFact, local: str, projects: _Projects
     out.text(node, "bl:statedReason", fact.reason)
     out.text(node, "bl:purpose", fact.purpose)
     if fact.codes:
-        out.add(node, "bl:functionalClassification", NamedNode(f"{CODELIST}function/{''.join(fact.codes)}"))
+        out.add(node, "bl:functionalClassification", NamedNode(c.DIMENSIONS["function"].code("".join(fact.codes))))
     if fact.project:
         out.add(node, "bl:project", projects(fact.project))
     if fact.section:

@@ -21,6 +21,7 @@ normalisation (NFKC, white space removed), so spacing variants of a name agree.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -36,9 +37,13 @@ def content_hash(text: str, length: int = 16) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:length]
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+
+
 def safe(local: str) -> str:
-    """An IRI path segment: unreserved characters kept, anything else percent-encoded."""
-    return quote(local, safe="-._~")
+    """An IRI path segment: unreserved characters kept, anything else percent-encoded (as SPARQL's
+    ENCODE_FOR_URI does)."""
+    return local if _UNRESERVED.fullmatch(local) else quote(local, safe="-._~")
 
 
 @dataclass(frozen=True)

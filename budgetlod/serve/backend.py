@@ -9,7 +9,7 @@ The app factory makes one :class:`Backend` from the configuration (:func:`make_b
 * ``store()`` — what the pages and publishing documents read (:class:`~budgetlod.store.base.QuadReader`): the
   current snapshot, or a :class:`~budgetlod.store.remote_reader.RemoteReader`. Raises ``StoreError`` when the
   embedded store has no snapshot; a remote store's failures surface as ``RemoteStoreError`` from the reads
-  (answered by the app's handler, :func:`budgetlod.serve.remote_backend.store_failed`).
+  (answered by the app's handler, :func:`budgetlod.serve.errors.store_failed`).
 * ``version`` — a key that changes when the data may have changed, for documents computed once and kept: the
   snapshot (after ``store()``), or for a remote store, which cannot say when it changes, a time window of
   ``REMOTE_VERSION_SECONDS``.

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from budgetlod.serve.admission import Busy
+from budgetlod.serve.deps import get_config
 from budgetlod.serve.workers import (
     STORE_FAILURES,
     NotAcceptable,
@@ -26,6 +27,7 @@ from budgetlod.serve.workers import (
     StoreUnavailable,
 )
 from budgetlod.store.embedded import StoreError
+from budgetlod.store.sparql_client import RemoteStoreError
 
 RETRY = {"Retry-After": "1"}
 log = logging.getLogger("budgetlod.serve")
@@ -69,10 +71,21 @@ def store_unreadable(request: Request, exc: Exception) -> PlainTextResponse:
     return text(500, "Internal error (logged by the server).")
 
 
+def store_failed(request: Request, exc: Exception) -> PlainTextResponse:
+    """A page's read of the remote store failed: 503 (no answer, in time or at all) or 502."""
+    from budgetlod.serve.remote_backend import failure
+
+    assert isinstance(exc, RemoteStoreError)
+    error = failure(exc, float(get_config(request).query_timeout))
+    if isinstance(error, QueryTimeout):
+        return text(503, f"Query stopped: {error}.", dict(RETRY))
+    if isinstance(error, StoreUnavailable):
+        return text(503, f"The store is not available: {error}")
+    return text(502, f"{str(error)[:1].upper()}{str(error)[1:]}")
+
+
 def install(app: FastAPI) -> None:
     """The app's handlers for what a page's read of the store can raise."""
-    from budgetlod.serve.remote_backend import store_failed
-    from budgetlod.store.sparql_client import RemoteStoreError
 
     app.add_exception_handler(RemoteStoreError, store_failed)  # a read of a remote store failed
     for kind in (StoreError, RuntimeError, OSError):

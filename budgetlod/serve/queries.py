@@ -33,9 +33,9 @@ from budgetlod.present import jinja
 from budgetlod.present.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.present.text import TEXT
 from budgetlod.query import output, results
-from budgetlod.query.params import ParamError, Term, bind, with_values
+from budgetlod.query.library import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
+from budgetlod.query.params import ParamError, Term, bind
 from budgetlod.query.run import QueryRunError, Result, result_from_json
-from budgetlod.querylib import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
 from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.config import ServerConfig
 from budgetlod.serve.deps import get_backend, get_config
@@ -44,6 +44,7 @@ from budgetlod.serve.workers import (
     QueryError,
     QueryOptions,
 )
+from budgetlod.store.values import with_values
 
 router = APIRouter(tags=["named queries"])
 

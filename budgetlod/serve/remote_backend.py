@@ -15,8 +15,8 @@ Failures (:func:`failure`): no answer in time, or the remote store stopping the 
 (Virtuoso's anytime answer, its cost estimate over ``MaxQueryCostEstimationTime``) -> :class:`QueryTimeout` (503);
 no connection, or HTTP 502/503/504 -> :class:`StoreUnavailable` (503); the remote store refusing the query
 (HTTP 400) -> :class:`StoreFailed` 400; any other error of the remote store -> :class:`StoreFailed` 502. The pages'
-reads fail the same way, through the app's handler (:func:`store_failed`). Every message names the endpoint's URL,
-never the credentials.
+reads fail the same way, through the app's handler (:func:`budgetlod.serve.errors.store_failed`).
+Every message names the endpoint's URL, never the credentials.
 """
 
 from __future__ import annotations
@@ -26,11 +26,7 @@ import re
 import threading
 import time
 
-from fastapi import Request
-from fastapi.responses import PlainTextResponse, Response
-
 from budgetlod.serve.config import ServerConfig
-from budgetlod.serve.deps import get_config
 from budgetlod.serve.pool import STARTUP_SECONDS, Worker
 from budgetlod.serve.querycheck import check, parse_loop
 from budgetlod.serve.workers import (
@@ -216,16 +212,4 @@ def probe(backend: RemoteBackend) -> str:
     return f"{backend.endpoint} (it answers)"
 
 
-def store_failed(request: Request, exc: Exception) -> Response:
-    """The app's answer when a page's read of the remote store fails: 503 (no answer, in time or at all) or 502."""
-    assert isinstance(exc, RemoteStoreError)
-    config = get_config(request)
-    error = failure(exc, float(config.query_timeout))
-    if isinstance(error, QueryTimeout):
-        return PlainTextResponse(f"Query stopped: {error}.\n", status_code=503, headers={"Retry-After": "1"})
-    if isinstance(error, StoreUnavailable):
-        return PlainTextResponse(f"The store is not available: {error}\n", status_code=503)
-    return PlainTextResponse(f"{str(error)[:1].upper()}{str(error)[1:]}\n", status_code=502)
-
-
-__all__ = ["REMOTE_VERSION_SECONDS", "RemoteBackend", "SyntaxChecker", "failure", "probe", "store_failed"]
+__all__ = ["REMOTE_VERSION_SECONDS", "RemoteBackend", "SyntaxChecker", "failure", "probe"]

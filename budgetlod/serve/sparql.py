@@ -35,7 +35,7 @@ from starlette.concurrency import run_in_threadpool
 
 from budgetlod import __version__, formats
 from budgetlod.query import results
-from budgetlod.querylib import named_queries
+from budgetlod.query.library import named_queries
 from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.backend import Backend
 from budgetlod.serve.config import ServerConfig

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from pyoxigraph import (
     BlankNode,
@@ -46,10 +46,6 @@ class GraphWriter(Protocol):
 
     def graph_names(self) -> set[str]:
         """The named graphs that hold triples."""
-        ...
-
-    def load_vocabulary(self) -> None:
-        """The ontology and the code lists, each in its graph, replaced."""
         ...
 
 
@@ -123,20 +119,6 @@ def select_rows(
     if isinstance(store, PagingReader) and not substitutions:
         return store.select_all(ordered, prefixes=prefixes)
     return rows(store.query(ordered, prefixes=prefixes, substitutions=substitutions))
-
-
-if TYPE_CHECKING:  # mypy checks that both stores satisfy the protocols; nothing runs
-    from pyoxigraph import Store
-
-    from budgetlod.store.embedded import Writer
-    from budgetlod.store.remote import RemoteStore
-    from budgetlod.store.remote_reader import RemoteReader
-
-    def _conforms(
-        writer: Writer, remote: RemoteStore, store: Store, reader: RemoteReader
-    ) -> tuple[GraphWriter, GraphWriter, GraphReader, GraphReader, QuadReader, QuadReader]:
-        return writer, remote, store, remote, store, reader
-
 
 __all__ = [
     "GraphReader",

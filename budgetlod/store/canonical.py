@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from budgetlod.prefixes import XSD
+
 INTEGER_TYPES = frozenset(
     XSD + name
     for name in (

@@ -11,7 +11,7 @@ atomic on servers whose PUT is a transaction (Fuseki, GraphDB, Oxigraph), not on
 there is judged by counting the live graph. The design and Virtuoso's limits: ``docs/remote-store.md``.
 
 Reading (:meth:`RemoteStore.query`) returns pyoxigraph's types (:mod:`budgetlod.store.base`); bound
-variables go into the query as a ``VALUES`` block (:func:`budgetlod.query.params.with_values`), never
+variables go into the query as a ``VALUES`` block (:func:`budgetlod.store.values.with_values`), never
 pasted in as text; a result the server cut short (Virtuoso's ``X-SPARQL-MaxRows``, an anytime-query
 ``X-SQL-State``) is an error, not a silent partial answer.
 """
@@ -36,8 +36,6 @@ from pyoxigraph import (
     serialize,
 )
 
-from budgetlod.query.params import with_values
-from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.store.base import QueryResult, Substitutions, Term
 from budgetlod.store.canonical import canonical_triples
 from budgetlod.store.sparql_client import Credentials, RemoteStoreError, Reply, Retry, SparqlClient
@@ -54,6 +52,7 @@ from budgetlod.store.staging import (
     staging_graph,
     with_decimal_point,
 )
+from budgetlod.store.values import with_values
 
 RESULT_FORMATS = {
     "application/sparql-results+xml": QueryResultsFormat.XML,
@@ -275,14 +274,6 @@ class RemoteStore:
         }
 
     # --- writing -----------------------------------------------------------------------------------
-
-    def load_vocabulary(self) -> None:
-        """The ontology and the code lists, each graph replaced."""
-        by_graph: dict[str, list[Quad]] = {}
-        for quad in vocabulary_quads():
-            by_graph.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-        for graph, quads in by_graph.items():
-            self.replace_graph(graph, quads)
 
     def drop_graph(self, graph: str) -> None:
         name = NamedNode(graph).value

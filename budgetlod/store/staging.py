@@ -33,12 +33,13 @@ from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from budgetlod.prefixes import XSD
 from budgetlod.store.sparql_client import RemoteStoreError
 
 STAGING_PREFIX = "urn:budgetlod:staging:"
 PROBE_GRAPH = STAGING_PREFIX + "probe"
-XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-XSD_STRING = NamedNode("http://www.w3.org/2001/XMLSchema#string")
+XSD_DECIMAL = NamedNode(XSD + "decimal")
+XSD_STRING = NamedNode(XSD + "string")
 RDF_LANG_STRING = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 

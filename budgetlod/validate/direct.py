@@ -31,13 +31,13 @@ from typing import Any
 import rdflib
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Variable, serialize
 
+from budgetlod.prefixes import XSD
 from budgetlod.validate.engine import SEVERITIES, ShapeResult, ValidationReport, message_language, shapes_graph
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 RDF_TYPE = NamedNode(str(rdflib.RDF.type))
 SUBCLASS = NamedNode(str(rdflib.RDFS.subClassOf))
 SOURCE_LINE = NamedNode("https://w3id.org/budgetlod/ontology#sourceLine")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DEFAULT = DefaultGraph()
 THIS = re.compile(r"\$this\b")
 UNSUPPORTED_VARIABLES = re.compile(r"\$(PATH|value|currentShape|shapesGraph)\b")

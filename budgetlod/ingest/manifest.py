@@ -1,9 +1,9 @@
 """What a store holds from which file: the ingest manifest, checked against the store itself.
 
-``<store>/ingest-manifest.tsv`` (for a remote store: in its state folder, :mod:`budgetlod.store.remote_ingest`)
+``<store>/ingest-manifest.tsv`` (for a remote store: in its state folder, :mod:`budgetlod.ingest.remote`)
 has one line per loaded graph, appended right after the graph's transaction commits: the source key (sha256 of
 the file, and of its ``.meta.json`` sidecar), the fingerprint of the conversion
-(:func:`budgetlod.store.prepare.fingerprint`), the graph, its counts and the file it came from.
+(:func:`budgetlod.ingest.prepare.fingerprint`), the graph, its counts and the file it came from.
 A line is trusted only if the store agrees: the graph is there and records the same file sha256
 (``bl:sha256`` of its ``bl:SourceFile``). So a crash between the commit and the line costs one file's
 conversion on the next run, never a wrong "unchanged"; a store restored or rebuilt without its manifest
@@ -14,6 +14,7 @@ The file is rewritten (atomically) at the end of each run with only the lines th
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -104,18 +105,24 @@ class Manifest:
         self._handle.flush()
 
     def rewrite(self) -> None:
-        """The current entries only, replacing the file atomically."""
+        """The current entries only, replacing the file atomically (``OSError``, a full disk: the file stays as
+        it was, every line appended so far in it)."""
         self.close()
         temporary = self.path.with_suffix(".tmp")
-        with temporary.open("w", encoding="utf-8") as handle:
-            handle.write("\t".join(COLUMNS) + "\n")
-            for entry in sorted(self.entries.values(), key=lambda e: (e.graph, e.key)):
-                handle.write(entry.line())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.path)
+        try:
+            with temporary.open("w", encoding="utf-8") as handle:
+                handle.write("\t".join(COLUMNS) + "\n")
+                for entry in sorted(self.entries.values(), key=lambda e: (e.graph, e.key)):
+                    handle.write(entry.line())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            raise
 
     def close(self) -> None:
         if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+            handle, self._handle = self._handle, None
+            with contextlib.suppress(OSError):  # a line not flushed (a full disk): a torn line is skipped when read
+                handle.close()

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from budgetlod.store.report import FileOutcome
+from budgetlod.ingest.report import FileOutcome
 
 PLAIN_EVERY = 10.0  # seconds between plain progress lines
 BAR_EVERY = 0.2  # seconds between redraws of the bar

@@ -12,6 +12,15 @@ Statuses (``FileOutcome.status``):
                 run is the same disclosure (same graph)
 ``unwritten``   not loaded: converted, but a remote store did not take the graph (``ingest --endpoint``); ``state``
                 says what the remote graph holds now (old, new, absent, partial, unknown) and the reason why
+``failed``      not loaded: converting it failed — an internal error (``internal error: <type>: <message>``, a
+                bug), its worker process died, or it passed the time or memory limit of one file
+                (``file_seconds``, ``file_memory_bytes``); the run goes on with the other files
+``skipped``     never opened: not a regular file (a FIFO, a device, a socket), a folder that cannot be listed, or
+                a folder given with no disclosure file in it
+
+Exit codes (:meth:`IngestSummary.exit_code`): 130/143 stopped by SIGINT/SIGTERM; 2 the run stopped on the
+store (no space left, cannot write); 3 an internal error (a bug, or a worker that died); 2 a file unreadable,
+past a limit, unwritten or skipped; 1 refused; 0 every file loaded or unchanged.
 
 The report file (``<store>/ingest-report.tsv`` or ``--report FILE``; ``.json`` for JSON) has a line per file:
 ``file status graph triples violations warnings parse_warnings seconds reason`` (TSV with a header line; for a
@@ -27,7 +36,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 LOADED = ("ok", "warnings", "violations")
-FAILED = ("unreadable", "refused", "unwritten")
+FAILED = ("unreadable", "refused", "unwritten", "failed")
+EXIT_OK, EXIT_REFUSED, EXIT_CANNOT_RUN, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
+INTERNAL, LIMIT = "internal", "limit"  # FileOutcome.failure: a bug (or a worker that died), a limit passed
 COLUMNS = ("file", "status", "graph", "triples", "violations", "warnings", "parse_warnings", "seconds", "reason")
 REMOTE_COLUMNS = (*COLUMNS[:-1], "state", "reason")
 
@@ -45,12 +57,18 @@ class FileOutcome:
     refused: bool = False  # a disclosure that was not loaded (strict, duplicate)
     seconds: float = 0.0  # conversion time (in a worker)
     state: str | None = None  # a remote graph not written: what it holds now (budgetlod.store.staging.GraphState)
+    failure: str | None = None  # converting it failed: INTERNAL (a bug, a worker died) or LIMIT (time, memory)
+    skipped: bool = False  # never opened (not a regular file, a folder that cannot be listed or holds nothing)
 
     @property
     def status(self) -> str:
+        if self.skipped:
+            return "skipped"
         if self.error is not None:
             if self.state is not None:
                 return "unwritten"
+            if self.failure is not None:
+                return "failed"
             return "refused" if self.refused else "unreadable"
         if self.unchanged:
             return "unchanged"
@@ -89,9 +107,28 @@ class IngestSummary:
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds: "writer" (this process), "workers"
     endpoint: str | None = None  # a remote store's query endpoint (None: the embedded store)
     stopped: str | None = None  # why the run stopped before the end, when no signal stopped it
+    error: str | None = None  # the store could not be written (a full disk): the whole message, the run stopped
+    skipped: list[FileOutcome] = field(default_factory=list)  # what the walk of the paths passed over
+    notes: list[str] = field(default_factory=list)  # warnings about the run (the report or a snapshot not written)
+    report_written: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    def failures(self, kind: str) -> int:
+        return sum(1 for o in self.outcomes if o.error is not None and o.failure == kind)
+
+    def exit_code(self) -> int:
+        """The command's exit code: the worst that happened (see the module's description)."""
+        if self.interrupted:
+            return EXIT_SIGNAL.get(self.interrupted, 130)
+        if self.error or self.stopped:
+            return EXIT_CANNOT_RUN
+        if self.failures(INTERNAL):
+            return EXIT_INTERNAL
+        if self.skipped or any(o.status in ("unreadable", "unwritten", "failed") for o in self.outcomes):
+            return EXIT_CANNOT_RUN
+        return EXIT_REFUSED if self.failed else EXIT_OK
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -114,8 +151,12 @@ class IngestSummary:
             rate += f" ({len(converted) / self.seconds:.1f} files/s)"
         failed = self.failed
         unwritten = f", {self.count('unwritten')} unwritten" if self.count("unwritten") else ""
+        internal, limit = self.failures(INTERNAL), self.failures(LIMIT)
+        unwritten += f", {internal} internal error{'s' if internal != 1 else ''}" if internal else ""
+        unwritten += f", {limit} past a limit" if limit else ""
         kinds = f" ({self.count('unreadable')} unreadable, {self.count('refused')} refused{unwritten})"
         kinds = kinds if failed else ""
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
         left = ""
         if self.interrupted:
             left = f", {self.not_done} not done (interrupted)"
@@ -124,11 +165,11 @@ class IngestSummary:
         lines = [
             f"{self.loaded} loaded ({self.count('ok')} clean, {self.count('warnings')} with warnings, "
             f"{self.count('violations')} with violations), {self.count('unchanged')} unchanged, "
-            f"{len(failed)} failed{kinds}"
+            f"{len(failed)} failed{kinds}{skipped}"
             + left
             + f"{rate}; store {store}"
         ]
-        lines += [f"{o.status}\t{o.path}\t{o.reason}" for o in failed]
+        lines += [f"{o.status}\t{o.path}\t{o.reason}" for o in [*failed, *self.skipped]]
         return "\n".join(lines)
 
     def totals(self) -> dict[str, object]:
@@ -138,9 +179,13 @@ class IngestSummary:
             "loaded": self.loaded,
             **{status: self.count(status) for status in statuses},
             "failed": len(self.failed),
+            "internal_errors": self.failures(INTERNAL),
+            "past_limit": self.failures(LIMIT),
+            "skipped": len(self.skipped),
             "not_done": self.not_done,
             "interrupted": self.interrupted,
             "stopped": self.stopped,
+            "error": self.error,
             "seconds": round(self.seconds, 3),
             "cpu_seconds": {k: round(v, 3) for k, v in self.cpu.items()},
             "snapshot": str(self.snapshot) if self.snapshot else None,
@@ -149,19 +194,26 @@ class IngestSummary:
 
 
 def write_report(summary: IngestSummary, path: Path) -> None:
-    """Every file's outcome, TSV or (``.json``) JSON, written atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Every file's outcome (what the walk skipped first), TSV or (``.json``) JSON, written atomically: a report
+    that cannot be written (a full disk) leaves the previous one, and raises ``OSError``."""
     temporary = path.with_name(path.name + ".tmp")
-    rows = [o.row() for o in summary.outcomes]
-    with temporary.open("w", encoding="utf-8") as handle:
-        if path.suffix.lower() == ".json":
-            json.dump({"summary": summary.totals(), "files": rows}, handle, ensure_ascii=False, indent=1)
-            handle.write("\n")
-        else:
-            handle.write("\t".join(summary.columns) + "\n")
-            for row in rows:
-                handle.write("\t".join(_cell(row[c]) for c in summary.columns) + "\n")
-    os.replace(temporary, path)
+    rows = [o.row() for o in [*summary.skipped, *summary.outcomes]]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("w", encoding="utf-8") as handle:
+            if path.suffix.lower() == ".json":
+                json.dump({"summary": summary.totals(), "files": rows}, handle, ensure_ascii=False, indent=1)
+                handle.write("\n")
+            else:
+                handle.write("\t".join(summary.columns) + "\n")
+                for row in rows:
+                    handle.write("\t".join(_cell(row[c]) for c in summary.columns) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _cell(value: object) -> str:

@@ -1,10 +1,13 @@
 """The worker side of bulk ingest: one file -> its named graph as N-Quads, ready for the single writer.
 
-:func:`prepare` runs in a worker process (or in the ingesting process with ``--jobs 1``): parse, map,
-validate (the direct SHACL evaluator of :mod:`budgetlod.validate.direct`, pyshacl if the shapes need it) and
-serialise the graph with its DQV quality annotations. It never raises for a bad file: the outcome says why
-the file cannot be loaded. What it returns is small and picklable (the N-Quads bytes and counts), so that
-the writer only has to hand the bytes to Oxigraph.
+:func:`prepare` runs in a worker process (:mod:`budgetlod.ingest.converter`; or in the ingesting process for a
+run of fewer than four files): parse, map, validate (the direct SHACL evaluator of
+:mod:`budgetlod.validate.direct`, pyshacl if the shapes need it) and serialise the graph with its DQV quality
+annotations. It never raises: a bad file's outcome says why it cannot be loaded, and any other exception is
+caught at this boundary — the file's outcome is ``internal error: <type>: <message>`` (``failure`` INTERNAL),
+and a file past the time limit (``seconds``: a ``SIGALRM`` timer, in the main thread) or out of memory is
+``failure`` LIMIT. What it returns is small and picklable (the N-Quads bytes and counts), so that the writer
+only has to hand the bytes to Oxigraph.
 
 :func:`fingerprint` names everything besides the file that decides what its graph holds (the budgetlod
 version, the base IRI, the mapping, shapes and ontology files): a file already loaded under the same
@@ -14,7 +17,9 @@ fingerprint is unchanged.
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
+import stat
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +28,8 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from budgetlod import __version__, resources
+from budgetlod.ingest.report import INTERNAL, LIMIT
+from budgetlod.limits import TimeLimit, internal_error, past_time, time_limit
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file
 from budgetlod.rdf.cube import name_findings
@@ -52,21 +59,38 @@ class Prepared:
     parse_warnings: int = 0  # the parser's and the mapper's findings of severity warning or error
     error: str | None = None  # why the file cannot be loaded (it is not a disclosure that can be named)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    failure: str | None = None  # converting failed: INTERNAL (an exception, a worker died) or LIMIT (time, memory)
+
+
 
 
 def source_key(path: Path) -> str | None:
     """The file's identity for "unchanged": its sha256, plus its sidecar's. None when it cannot be read
     (or is larger than the input limit): the worker reports why."""
+    limit = int(setting("max_input_bytes"))
     try:
-        if path.stat().st_size > int(setting("max_input_bytes")):
+        data = _read_regular(path, limit)
+        if data is None:
             return None
-        key = hashlib.sha256(path.read_bytes()).hexdigest()
+        key = hashlib.sha256(data).hexdigest()
         sidecar = path.with_suffix(".meta.json")
         if sidecar.is_file():
-            key += "+" + hashlib.sha256(sidecar.read_bytes()).hexdigest()[:16]
+            extra = _read_regular(sidecar, limit)
+            key += "+" + hashlib.sha256(extra or b"").hexdigest()[:16]
         return key
     except OSError:
         return None
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file no larger than ``limit``, else None: opened without blocking (a FIFO put in
+    the file's place after the walk does not stop the run) and checked on the open file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        return handle.read(limit + 1)
 
 
 @cache
@@ -81,9 +105,10 @@ def fingerprint() -> str:
 
 
 def init_worker() -> None:
-    """A worker process: Ctrl-C is the parent's to handle (it stops handing out files and publishes);
-    the shapes and vocabulary are loaded before the first file."""
+    """A worker process: Ctrl-C and SIGTERM are the parent's to handle (it stops handing out files, publishes
+    and stops its workers); the shapes and vocabulary are loaded before the first file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     warm_up()
 
 
@@ -107,8 +132,26 @@ def _validate(quads: list[Quad], nquads: bytes) -> ValidationReport:
     return engine.validate_ntriples(ntriples(quads, nquads))
 
 
-def prepare(path: str, key: str | None = None) -> Prepared:
-    """Convert one file (never raises for a bad file: ``error`` says why it cannot be loaded)."""
+def prepare(path: str, key: str | None = None, seconds: float = 0.0) -> Prepared:
+    """Convert one file, in at most ``seconds`` (0: no limit). Never raises: ``error`` says why the file cannot
+    be loaded, ``failure`` whether that is an internal error or a limit (see the module's description)."""
+    started = time.perf_counter()
+    try:
+        with time_limit(seconds):
+            return _prepare(path, key)
+    except TimeLimit:
+        error, failure = past_time("conversion", time.perf_counter() - started, seconds), LIMIT
+    except MemoryError:
+        limit = int(setting("file_memory_bytes"))
+        error = f"conversion stopped: out of memory (a worker may use {limit:,} bytes, setting file_memory_bytes)"
+        failure = LIMIT
+    except Exception as exc:  # a bug: this file fails, the run goes on
+        error, failure = internal_error(exc), INTERNAL
+    return Prepared(path=path, key=key or "", error=error, failure=failure,
+                    seconds={"failed": time.perf_counter() - started})
+
+
+def _prepare(path: str, key: str | None) -> Prepared:
     outcome = Prepared(path=path, key=key or "")
     clock = time.perf_counter()
 

@@ -1,7 +1,7 @@
 """Bulk ingest into a remote SPARQL 1.1 store: ``budgetlod ingest PATHS… --endpoint URL``.
 
-The same run as :func:`budgetlod.store.ingest.ingest` — files converted in parallel worker processes
-(:mod:`budgetlod.store.prepare`), taken in order, claims and ``--strict`` refusals (:class:`~budgetlod.store.
+The same run as :func:`budgetlod.ingest.bulk.ingest` — files converted in parallel worker processes
+(:mod:`budgetlod.ingest.prepare`), taken in order, claims and ``--strict`` refusals (:class:`~budgetlod.store.
 ingest.Run`), progress, summary, report, Ctrl-C — but each disclosure's named graph is written with
 :meth:`budgetlod.store.remote.RemoteStore.replace_graph`: staged, checked and committed in one idempotent
 update, retried with backoff, the live graph old or new, never half (``docs/remote-store.md``). A graph that
@@ -9,7 +9,7 @@ cannot be written is the file's outcome ``unwritten``, with the remote graph's s
 partial, unknown) and the reason; the run goes on with the next file, and stops when ``max_failures`` files
 in a row could not be written (the server is gone: the rest is "not done").
 
-**Unchanged files.** A *local* manifest (:class:`budgetlod.store.manifest.Manifest`, the embedded store's) in
+**Unchanged files.** A *local* manifest (:class:`budgetlod.ingest.manifest.Manifest`, the embedded store's) in
 a state folder of this endpoint (:func:`state_folder`: ``$XDG_STATE_HOME/budgetlod/remote/<host_port_path>-
 <hash of the URL>/``, or ``--state DIR``), checked against the remote store itself at the start of each run:
 a line is trusted only if the remote graph is there and records the same file sha256 (``bl:sha256``; one
@@ -37,23 +37,24 @@ from urllib.parse import urlsplit
 
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
-from budgetlod.rdf.vocabulary import vocabulary_quads
-from budgetlod.store.canonical import canonical_triples
-from budgetlod.store.ingest import (
+from budgetlod.ingest.bulk import (
     REPORT_NAME,
     NotWritten,
     Run,
     Signals,
     drive,
-    expand,
+    gather,
     plan,
     reporting,
 )
-from budgetlod.store.manifest import SOURCES, Entry, Manifest
-from budgetlod.store.prepare import fingerprint
-from budgetlod.store.progress import Progress
+from budgetlod.ingest.manifest import SOURCES, Entry, Manifest
+from budgetlod.ingest.prepare import fingerprint
+from budgetlod.ingest.progress import Progress
+from budgetlod.ingest.report import FileOutcome, IngestSummary
+from budgetlod.ingest.vocabulary import load_vocabulary as write_vocabulary
+from budgetlod.rdf.vocabulary import vocabulary_quads
+from budgetlod.store.canonical import canonical_triples
 from budgetlod.store.remote import RemoteStore
-from budgetlod.store.report import FileOutcome, IngestSummary
 from budgetlod.store.sparql_client import RemoteStoreError
 from budgetlod.store.staging import GraphState, RemoteGraphError, staging_graph
 
@@ -110,7 +111,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 class RemoteWriter:
-    """The :class:`~budgetlod.store.ingest.Sink` of a remote ingest: each graph replaced at once, recorded in
+    """The :class:`~budgetlod.ingest.bulk.Sink` of a remote ingest: each graph replaced at once, recorded in
     the manifest when it is there; :class:`NotWritten` (with the remote graph's state) when it is not."""
 
     def __init__(self, store: RemoteStore, folder: Path) -> None:
@@ -174,7 +175,7 @@ def load_vocabulary(store: RemoteStore, folder: Path, stamp: str, force: bool) -
     if not force and recorded == stamp and store.count_triples(expected) == expected:
         return False
     record.unlink(missing_ok=True)
-    store.load_vocabulary()
+    write_vocabulary(store)
     record.write_text(stamp + "\n", encoding="utf-8")
     return True
 
@@ -196,11 +197,11 @@ def ingest_remote(
     folder (default :func:`state_folder` of the query endpoint); the report defaults to
     ``<state>/ingest-report.tsv``. Raises :class:`RemoteStoreError` when the run cannot start (no server,
     refused credentials, vocabulary not written, another ingest using the state folder)."""
-    files = expand(paths)
     endpoint = store.client.query_url
     folder = state or state_folder(endpoint)
     summary = IngestSummary(report=report or folder / REPORT_NAME, endpoint=endpoint)
     with _locked(folder), reporting(summary, progress) as listener, Signals(handle_signals) as signals:
+        files = gather(paths, summary, listener)
         stamp = fingerprint()
         manifest = Manifest(folder, remote_sources(store))  # first a query: a server that does not answer fails here
         writer = RemoteWriter(store, folder)
