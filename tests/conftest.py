@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from paths import SAMPLE
+
 from budgetlod.ingest.bulk import ingest
 from budgetlod.testing.corpus import write_corpus
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 GENERATED = 20
 
 

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 
 from budgetlod.parse.document import parse_text
-
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from paths import SAMPLE
+
 from budgetlod import reference
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SNAPSHOT = Path(__file__).resolve().parent / "cases" / "sample" / "snapshot.json"
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
+from paths import SAMPLE
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from budgetlod.ingest.bulk import ingest
@@ -34,7 +35,6 @@ from budgetlod.store.embedded import count_triples, open_reader
 from budgetlod.testing.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SAMPLE_IRI = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 SAMPLE_UNIT = "https://w3id.org/budgetlod/id/unit/c694353348dbd08a"
 SAMPLE_SHA256 = "02faf838665ce2faa66c67825d26b6df7ef60b45cb6e4b4178efedf611fd3500"

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from paths import SAMPLE
 
 from budgetlod.cli import main
 from budgetlod.findings import Reporter
@@ -27,7 +28,6 @@ from budgetlod.parse.blocks import Limits, TableBlock, to_blocks
 from budgetlod.parse.decode import CannotParse
 from budgetlod.parse.document import parse_file, parse_text
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 T03_ROW = "| 201 | 03 | 50 | 事业运行 | 447.05 | 447.05 | |"  # line 150 of the sample (表3)
 MEMORY = 500 * 1024 * 1024
 

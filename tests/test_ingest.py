@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 from pyoxigraph import NamedNode, Store
 
 from budgetlod.ingest.bulk import ingest
@@ -25,7 +26,6 @@ from budgetlod.ingest.report import FileOutcome
 from budgetlod.store.embedded import count_triples, open_reader, open_writer
 from budgetlod.testing.corpus import generate, write_corpus
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SAMPLE_GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 ONTOLOGY, CODELIST = "https://w3id.org/budgetlod/ontology", "https://w3id.org/budgetlod/codelist"
 

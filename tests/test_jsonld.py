@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from paths import SAMPLE
 from pyld import jsonld as pyld_jsonld
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse
 
@@ -29,7 +30,6 @@ from budgetlod.store.embedded import open_reader
 from budgetlod.testing.corpus import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SAMPLE_IRI = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 T03 = f"{SAMPLE_IRI}/t03"
 RDF_TYPE = iri("rdf:type")

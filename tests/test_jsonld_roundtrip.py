@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import SAMPLE
 from pyoxigraph import Quad, RdfFormat, Triple, parse
 
 from budgetlod import resources
@@ -35,7 +36,6 @@ from budgetlod.testing.corpus import generate
 pytestmark = pytest.mark.slow  # 204 documents framed and converted back twice: about 100 s on two idle cores
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 NODE_DIR = Path(__file__).resolve().parent / "node"
 SCRIPT = NODE_DIR / "jsonld-tordf.mjs"
 SEED, COUNT = 2026, 200

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import rdflib
 from live_server import Answer
+from paths import SAMPLE
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
 from budgetlod import resources
@@ -28,7 +29,6 @@ from budgetlod.publish import jsonld
 from budgetlod.publish.jsonld import publication_triples_from_store
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 EXPECTED = ROOT / "tests" / "cases" / "sample" / "expected.tsv"
 BASE = "https://w3id.org/budgetlod/id/"
 UNIT = "unit/c694353348dbd08a"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import NarrativeFact, ProjectDescription
@@ -13,8 +13,6 @@ from budgetlod.parse.blocks import Paragraph, to_blocks
 from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.narrative_clauses import vocabulary
 from budgetlod.parse.parts import split_parts
-
-SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 
 Parsed = tuple[list[NarrativeFact], list[ProjectDescription], Reporter]
 # (key, line, amount, change, rate, share, start of the reason)

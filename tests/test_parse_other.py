@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Amount, AssetItem, Change, Classified, Equipment, Indicator, OtherMatters
 from budgetlod.parse.blocks import Block, to_blocks
 from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import split_parts
-
-SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 
 
 def blocks_of(text: str) -> list[Block]:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Profile, Staffing
 from budgetlod.parse.blocks import Block, to_blocks
 from budgetlod.parse.parts import split_parts
 from budgetlod.parse.profile import parse_profile
-
-SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 
 
 def blocks_of(text: str) -> list[Block]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+from paths import SAMPLE
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from budgetlod.ingest.bulk import ingest
@@ -30,7 +31,6 @@ from budgetlod.publish.site import MANIFEST, publish_site
 from budgetlod.testing.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SAMPLE_IRI = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 SAMPLE_PATH = "id/disclosure/c694353348dbd08a/2024/unit-budget"
 DCAT = "http://www.w3.org/ns/dcat#"

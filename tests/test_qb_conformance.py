@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paths import SAMPLE
 from qb_integrity import violations
 
 from budgetlod import resources
@@ -11,8 +12,6 @@ from budgetlod.formats import to_bytes
 from budgetlod.parse.document import parse_file, parse_text
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
-
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 
 
 def vocabulary() -> list[Path]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from paths import SAMPLE
 from pyoxigraph import BlankNode, Literal, NamedNode
 from test_cases import read_expected
 
@@ -23,7 +24,6 @@ from budgetlod.query.params import bind
 from budgetlod.query.run import open_store, run_store
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 EXPECTED = ROOT / "tests" / "cases" / "sample" / "expected.tsv"
 UNIT = "乌鲁木齐市12345政务服务热线中心"
 Y2024 = "http://reference.data.gov.uk/id/year/2024"

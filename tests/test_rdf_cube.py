@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 from pyoxigraph import Literal, RdfFormat, Store
 from test_cases import parsed_figures, read_expected
 
@@ -20,7 +21,6 @@ from budgetlod.rdf.graph import to_quads
 from budgetlod.specs import spec
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 EXPECTED = Path(__file__).resolve().parent / "cases" / "sample" / "expected.tsv"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 

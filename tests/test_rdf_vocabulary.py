@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import warnings
 from functools import cache
-from pathlib import Path
 
 import pytest
 import rdflib
+from paths import SAMPLE
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from budgetlod import resources
@@ -18,7 +18,6 @@ from budgetlod.prefixes import PREFIXES, iri
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 # W3C and DCMI vocabularies whose terms are used as published, without a local declaration.
 STANDARD = tuple(PREFIXES[p] for p in ("rdf", "rdfs", "owl", "skos", "prov", "dct", "qb", "foaf"))
 RDF_TYPE = iri("rdf:type")

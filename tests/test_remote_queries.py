@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from fault_proxy import DROP, LOSE, PASS, Seen, counting, fault_proxy
+from paths import SAMPLE
 from pyoxigraph import NamedNode, Store
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
@@ -41,7 +42,6 @@ from budgetlod.store.staging import PROBE_GRAPH
 from budgetlod.testing.corpus import generate
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SEED, UNITS, YEARS = 7, 3, (2023, 2024)
 BROKEN = (2, 2024)
 OTHER = 40  # a unit index outside the corpus, for the tests that write graphs of their own (dropped afterwards)

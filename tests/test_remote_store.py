@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from fault_proxy import DROP, LOSE, PASS, Seen, counting, fault_proxy
+from paths import SAMPLE
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Store, Triple, Variable
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
@@ -27,7 +27,6 @@ from budgetlod.store.remote import GraphState, RemoteGraphError, RemoteOptions, 
 from budgetlod.store.sparql_client import Credentials, EndpointError, RemoteConfigError, RemoteStoreError, Retry
 from budgetlod.store.staging import PROBE_GRAPH, STAGING_PREFIX, batches, commit_update, guard, with_decimal_point
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SAMPLE_TRIPLES = 3942
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PRINTED = "https://w3id.org/budgetlod/ontology#printedValue"

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from paths import SAMPLE
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
 from budgetlod import resources
@@ -34,7 +35,6 @@ from budgetlod.validate.engine import validate_quads
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 SCRIPT = NODE_DIR / "validate.mjs"
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SHAPE_FILES = ("structure.ttl", "codelists.ttl")
 SH = rdflib.Namespace(iri("sh:"))
 

@@ -30,6 +30,7 @@ import pytest
 from fastapi.testclient import TestClient
 from fault_proxy import DROP, PASS, FaultProxy, Seen, fault_proxy
 from live_server import Answer, LiveServer, running_server
+from paths import SAMPLE
 from pyoxigraph import NamedNode, QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
@@ -49,7 +50,6 @@ from budgetlod.store.remote_reader import RemoteReader
 from budgetlod.store.sparql_client import Credentials, EndpointError
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 BASE = "https://w3id.org/budgetlod/id/"
 DISCLOSURE = f"{BASE}disclosure/c694353348dbd08a/2024/unit-budget"
 OBSERVATION = f"{DISCLOSURE}/t03/total/total"

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 import yaml
+from paths import SAMPLE
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
 
 from budgetlod import resources
@@ -37,7 +38,6 @@ from budgetlod.testing.corpus import generate
 from budgetlod.validate.engine import ShapeResult, validate_quads
 
 CASES = Path(__file__).resolve().parent / "shapes"
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SH_SHAPES = (iri("sh:NodeShape"), iri("sh:PropertyShape"))
 
 

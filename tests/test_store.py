@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 
 from budgetlod.ingest.bulk import ingest
 from budgetlod.store.embedded import StoreError, count_triples, open_reader, open_writer
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 ONTOLOGY, CODELIST = "https://w3id.org/budgetlod/ontology", "https://w3id.org/budgetlod/codelist"
 AMOUNT = f"SELECT ?v WHERE {{ GRAPH <{GRAPH}> {{ <{GRAPH}/t03/2010350/basic> <http://data.openbudgets.eu/ontology/dsd/measure/amount> ?v }} }}"

@@ -7,16 +7,14 @@ generator draws them) are converted and validated with every shape; none may giv
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from paths import SAMPLE
 
 from budgetlod.parse.document import parse_text
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
 from budgetlod.validate.engine import ShapeResult, validate_quads
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 SEEDS = (1, 2, 3, 7)
 PER_SEED = 50
 

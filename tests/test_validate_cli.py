@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import SAMPLE
 from pyoxigraph import RdfFormat, Store
 
 from budgetlod.formats import to_bytes
 from budgetlod.pipeline import convert_file
 from budgetlod.prefixes import sparql_header
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 WRONG_ROW = (
     "| 208 | 05 | 05 | 机关事业单位基本养老保险缴费支出 | 52.55 | 52.55 | |\n\n表 4",

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 import rdflib
+from paths import SAMPLE
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
-from test_shapes import SAMPLE, case_files, load, results_for, source_text
+from test_shapes import case_files, load, results_for, source_text
 
 from budgetlod.parse.document import parse_text
 from budgetlod.rdf.graph import to_quads

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from paths import SAMPLE
+
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "wlmq-12345-hotline-2024-unit-budget.txt"
 CASES = Path(__file__).resolve().parent / "cases"
 
 _AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})*\.\d{2}$")
