@@ -3,7 +3,8 @@
 Every way the work on one file can end badly becomes one ``[ERROR] FILE: …`` line on stderr and an exit
 code, never a traceback:
 
-* the input cannot be read or named (``CannotParse``, ``CannotMap``): exit code 2;
+* the input cannot be read or named (a :class:`~budgetlod.errors.BudgetlodError`: ``CannotParse``,
+  ``CannotMap``, …): its exit code, 2;
 * the work took longer than the setting ``file_seconds``: exit code 2, ``FILE: parsing stopped after N s``;
 * anything else is a bug of budgetlod: ``FILE: internal error: <type>: <message> (please report)``,
   exit code 3 — distinct from 1 (Violations), so that a script can tell a crash from a finding.
@@ -22,12 +23,9 @@ from typing import NoReturn, TypeVar
 
 import click
 
+from budgetlod.errors import EXIT_CANNOT_RUN, EXIT_INTERNAL, BudgetlodError
 from budgetlod.limits import TimeLimit, internal_error, past_time, time_limit
-from budgetlod.parse.decode import CannotParse
-from budgetlod.rdf.graph import CannotMap
 from budgetlod.settings import setting
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_CANNOT_RUN, EXIT_INTERNAL = 0, 1, 2, 3
 
 T = TypeVar("T")
 
@@ -48,10 +46,8 @@ def run_file(file: Path | str, doing: str, work: Callable[[], T]) -> T:
     try:
         with time_limit(limit):
             return work()
-    except CannotParse as exc:
-        _fail(file, exc.finding.message, EXIT_CANNOT_RUN)
-    except CannotMap as exc:
-        _fail(file, str(exc), EXIT_CANNOT_RUN)
+    except BudgetlodError as exc:
+        _fail(file, str(exc), exc.exit_code)
     except TimeLimit:
         _fail(file, past_time(doing, time.monotonic() - started, limit), EXIT_CANNOT_RUN)
     except Exception as exc:  # a bug: one line, the documented code, no traceback

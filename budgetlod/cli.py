@@ -17,15 +17,16 @@ from pathlib import Path
 import click
 import rdflib
 
-from budgetlod import __version__
-from budgetlod.boundary import EXIT_CANNOT_RUN, EXIT_OK, EXIT_VIOLATIONS, FileFailed, exit_on_failure, run_file
+from budgetlod import __version__, pipeline
+from budgetlod.boundary import FileFailed, exit_on_failure, run_file
+from budgetlod.errors import EXIT_CANNOT_RUN, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BudgetlodError
 from budgetlod.findings import format_finding
 from budgetlod.formats import QUAD_FORMATS, RDF_FORMATS, to_bytes
 from budgetlod.ingest.bulk import FileOutcome
 from budgetlod.ingest.bulk import ingest as ingest_paths
 from budgetlod.model import Disclosure
-from budgetlod.parse.document import parse_file
-from budgetlod.pipeline import Converted, convert_file
+from budgetlod.parse.document import parse_files
+from budgetlod.pipeline import Converted
 from budgetlod.prefixes import iri
 from budgetlod.publish.render import Rendered
 from budgetlod.rdf.vocabulary import vocabulary_quads
@@ -34,39 +35,68 @@ from budgetlod.settings import SETTINGS, setting
 from budgetlod.store.embedded import StoreError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Main(click.Group):
+    """The command group: an error a user can act on (:class:`~budgetlod.errors.BudgetlodError`) raised by any
+    command ends it here, as one ``[ERROR] message`` line and the error's exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except BudgetlodError as exc:
+            click.echo(f"[ERROR] {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budgetlod")
 def main() -> None:
     """budgetlod — Chinese public budget disclosures as linked open data."""
 
 
+def _named(files: tuple[Path, ...]) -> str:
+    """How a disclosure read from these files is named in messages: ``a.pdf+b.pdf``."""
+    return "+".join(str(f) for f in files)
+
+
+def _disclosure_files(argument: str) -> list[Path]:
+    """One argument naming one disclosure: a file, or its files joined by ``+`` (``a-text.pdf+a-tables.pdf``)
+    when no file has that whole name."""
+    path = Path(argument)
+    if "+" not in argument or path.exists():
+        return [path]
+    return [Path(part) for part in argument.split("+") if part]
+
+
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed model as JSON (docs/parse-json.md).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the parser reports any warning.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
-def parse(file: Path, as_json: bool, strict: bool, quiet: bool) -> None:
-    """Parse one disclosure (text with Markdown or HTML tables) into the typed model.
+def parse(files: tuple[Path, ...], as_json: bool, strict: bool, quiet: bool) -> None:
+    """Parse one disclosure into the typed model: a text, PDF, Word, Excel or HTML file, or several files read
+    as one disclosure in the order given (a narrative and its tables; one file per table).
 
     Exit code 0 parsed; 1 with --strict when there are warnings; 2 cannot run (unreadable, not a regular
-    file, not a disclosure, too large, past the time limit file_seconds); 3 internal error (please report).
+    file, not a disclosure, too large, needs OCR, past the time limit file_seconds); 3 internal error (please
+    report).
     """
-    disclosure, text = exit_on_failure(file, "parsing", partial(_parsed, file, as_json))
+    name = _named(files)
+    disclosure, text = exit_on_failure(name, "parsing", partial(_parsed, files, as_json))
     for finding in disclosure.findings:
         if not (quiet and finding.severity == "info"):
-            click.echo(format_finding(str(file), finding), err=True)
+            click.echo(format_finding(name, finding), err=True)
     click.echo(text)
     warnings = [f for f in disclosure.findings if f.severity != "info"]
     sys.exit(EXIT_VIOLATIONS if strict and warnings else EXIT_OK)
 
 
-def _parsed(file: Path, as_json: bool) -> tuple[Disclosure, str]:
-    disclosure = parse_file(file)
+def _parsed(files: tuple[Path, ...], as_json: bool) -> tuple[Disclosure, str]:
+    disclosure = parse_files(files)
     return disclosure, disclosure_json(disclosure) if as_json else summary(disclosure)
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--to",
     "fmt",
@@ -88,25 +118,30 @@ def _parsed(file: Path, as_json: bool) -> tuple[Disclosure, str]:
     help="Validate with the SHACL shapes and add the results as DQV quality annotations.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
-def convert(file: Path, fmt: str, output: Path | None, with_vocabulary: bool, validate: bool, quiet: bool) -> None:
-    """Parse a disclosure and map it to RDF (its named graph), deterministically.
+def convert(
+    files: tuple[Path, ...], fmt: str, output: Path | None, with_vocabulary: bool, validate: bool, quiet: bool
+) -> None:
+    """Parse a disclosure (one file, or several read as one) and map it to RDF (its named graph),
+    deterministically.
 
     Exit code 0 converted; 2 cannot run (unreadable input, no unit/year/phase to name it, past the time limit
     file_seconds); 3 internal error (please report).
     """
+    name = _named(files)
     if with_vocabulary and fmt not in QUAD_FORMATS:
         click.echo(
-            f"[ERROR] {file}: --with-vocabulary needs a quad format ({', '.join(sorted(QUAD_FORMATS))})", err=True
+            f"[ERROR] {name}: --with-vocabulary needs a quad format ({', '.join(sorted(QUAD_FORMATS))})", err=True
         )
         sys.exit(EXIT_CANNOT_RUN)
+
     def work() -> tuple[Converted, bytes]:
-        converted = convert_file(file, validate=validate)
+        converted = pipeline.convert(files, validate=validate)
         return converted, to_bytes(converted.quads + (vocabulary_quads() if with_vocabulary else []), fmt)
 
-    converted, data = exit_on_failure(file, "converting", work)
+    converted, data = exit_on_failure(name, "converting", work)
     for finding in converted.findings:
         if not (quiet and finding.severity == "info"):
-            click.echo(format_finding(str(file), finding), err=True)
+            click.echo(format_finding(name, finding), err=True)
     if output is None:
         sys.stdout.buffer.write(data)
     else:
@@ -164,16 +199,13 @@ def export(
         return to_bytes(triples, fmt)
 
     def from_file() -> tuple[Converted, bytes]:
-        converted = convert_file(Path(source), validate=validate)
+        converted = pipeline.convert(_disclosure_files(source), validate=validate)
         return converted, render(publication.publication_quads(converted.quads), converted.iri)
 
     if source.startswith(("http://", "https://")):
         store = store_path or Path(str(setting("store_path")))
         try:
             triples = publication.publication_triples_from_store(open_reader(store), source)
-        except StoreError as exc:
-            click.echo(f"[ERROR] {exc}", err=True)
-            sys.exit(EXIT_CANNOT_RUN)
         except LookupError as exc:
             click.echo(f"[ERROR] {store}: {exc.args[0]}", err=True)
             sys.exit(EXIT_CANNOT_RUN)
@@ -190,7 +222,7 @@ def export(
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -200,8 +232,11 @@ def export(
     help="text: a report grouped by severity; ttl/jsonld: the SHACL validation report graph on stdout.",
 )
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of messages.")
-def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
+def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     """Validate disclosures with the SHACL shapes: every sum the template promises, and more.
+
+    Each FILE is one disclosure; the files of a disclosure published in several are joined by ``+``
+    (``a-text.pdf+a-tables.pdf``).
 
     Exit code 0 when no file has a Violation, 1 when one has, 2 when a file cannot be read (or passes the
     time limit file_seconds), 3 on an internal error (please report). Every file is checked; the worst code
@@ -233,12 +268,12 @@ def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
     sys.exit(worst)
 
 
-def _checked(file: Path, fmt: str, lang: str) -> tuple[Converted, str]:
-    converted = convert_file(file)
+def _checked(file: str, fmt: str, lang: str) -> tuple[Converted, str]:
+    converted = pipeline.convert(_disclosure_files(file))
     return converted, validation_text(file, converted, lang) if fmt == "text" else ""
 
 
-def validation_text(file: Path, converted: Converted, lang: str) -> str:
+def validation_text(file: Path | str, converted: Converted, lang: str) -> str:
     """``file: N violations, N warnings, N notes`` then one line a result, grouped by severity."""
     report = converted.report
     assert report is not None
@@ -250,7 +285,8 @@ def validation_text(file: Path, converted: Converted, lang: str) -> str:
     ]
     for severity in ("violation", "warning", "info"):
         for result in (r for r in report.results if r.severity == severity):
-            where = f"{file}:{result.line}" if result.line else str(file)
+            place = converted.disclosure.place(result.line)
+            where = place or (f"{file}:{result.line}" if result.line else str(file))
             rule = result.shape.rsplit("#", 1)[-1]
             lines.append(f"[{severity.upper()}] {where} {result.message(lang)} ({rule})")
     return "\n".join(lines)
@@ -321,7 +357,6 @@ def ingest(
     from budgetlod.ingest.progress import Progress
     from budgetlod.ingest.remote import ingest_remote, open_remote
     from budgetlod.limits import internal_error
-    from budgetlod.store.sparql_client import RemoteStoreError
 
     store: Path | str = store_path or Path(str(setting("store_path")))
     progress = Progress(0, quiet=quiet, verbose=verbose)
@@ -347,12 +382,11 @@ def ingest(
             store = endpoint
             summary = ingest_remote(paths, remote, state=state_path, strict=strict, jobs=jobs or default_jobs(),
                                     progress=progress, report=report_path, force=force, handle_signals=True)
-    except (StoreError, RemoteStoreError) as exc:
-        click.echo(f"[ERROR] {exc}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
+    except BudgetlodError:
+        raise
     except Exception as exc:  # a bug outside one file's conversion: one line, exit code 3, no traceback
         click.echo(f"[ERROR] {store}: ingest stopped: {internal_error(exc)} (please report)", err=True)
-        sys.exit(3)
+        sys.exit(EXIT_INTERNAL)
     click.echo(summary.text(store))
     click.echo(f"report: {summary.report}" if summary.report_written else f"report: not written ({summary.report})")
     failed: list[FileOutcome] = summary.failed
@@ -398,7 +432,6 @@ def serve(
 
     from budgetlod.serve.app import create_app
     from budgetlod.serve.config import ServerConfig
-    from budgetlod.store.sparql_client import RemoteStoreError
 
     config = ServerConfig.from_settings(
         store_path=store_path,
@@ -407,17 +440,13 @@ def serve(
         query_workers=query_workers,
         endpoint=endpoint,
     )
-    try:
-        if endpoint and store_path:
-            raise StoreError("give --store or --endpoint, not both")
-        if not endpoint:
-            from budgetlod.serve.snapshot import SnapshotReader
+    if endpoint and store_path:
+        raise StoreError("give --store or --endpoint, not both")
+    if not endpoint:
+        from budgetlod.serve.snapshot import SnapshotReader
 
-            SnapshotReader(config.store_path).check()  # no data yet, or damaged: exit 2 with the reason
-        app = create_app(config)
-    except (StoreError, RemoteStoreError) as exc:  # a remote store's URL or credentials cannot be used
-        click.echo(f"[ERROR] {exc}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
+        SnapshotReader(config.store_path).check()  # no data yet, or damaged: exit 2 with the reason
+    app = create_app(config)  # a remote store's URL or credentials that cannot be used: exit 2 with the reason
     if endpoint:
         from budgetlod.serve.remote_backend import probe
 
@@ -456,9 +485,6 @@ def publish(
             jobs=max(1, jobs),
             progress=None if quiet else _published,
         )
-    except StoreError as exc:
-        click.echo(f"[ERROR] {exc}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
     except OSError as exc:
         click.echo(f"[ERROR] {out}: cannot write the site: {exc}", err=True)
         sys.exit(EXIT_CANNOT_RUN)
@@ -491,16 +517,12 @@ def query(
     """Run a named query of queries/ (or a .rq file) with typed parameters (docs/queries.md)."""
     from budgetlod.query.command import CommandError, all_queries, listing, run
 
-    try:
-        if list_queries:
-            click.echo(listing(all_queries()), nl=False)
-            return
-        if not name:
-            raise CommandError("name a query (budgetlod query --list shows them) or a .rq file")
-        text, rows = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt)
-    except CommandError as exc:
-        click.echo(f"[ERROR] {exc}", err=True)
-        sys.exit(EXIT_CANNOT_RUN)
+    if list_queries:
+        click.echo(listing(all_queries()), nl=False)
+        return
+    if not name:
+        raise CommandError("name a query (budgetlod query --list shows them) or a .rq file")
+    text, rows = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt)
     click.echo(text, nl=False)
     if fmt == "table":
         click.echo(f"({rows} rows)", err=True)

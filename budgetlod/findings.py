@@ -71,6 +71,45 @@ CATALOGUE: dict[str, FindingType] = {
             "not a regular file ({kind})",
             "A FIFO, device, socket or directory: refused without opening it (reading a FIFO would wait forever).",
         ),
+        # --- reading a published file (R0xx: any format; R1xx: PDF; R2xx: Word, Excel, HTML)
+        FindingType(
+            "R001",
+            "error",
+            "unsupported format: {kind}",
+            "The file is none of the formats budgetlod reads (text, PDF, Word, Excel, HTML; docs/formats.md); "
+            "the format is told from the content, not the name.",
+        ),
+        FindingType(
+            "R002",
+            "error",
+            "no usable text layer (pages {pages}): it needs OCR",
+            "A PDF whose pages are images, or whose fonts map to no characters ((cid:N) glyphs): reading it "
+            "would give an empty or garbled disclosure.",
+        ),
+        FindingType(
+            "R003",
+            "error",
+            "the {kind} is password-protected",
+            "An encrypted file that cannot be opened without its password.",
+        ),
+        FindingType(
+            "R004",
+            "error",
+            "damaged {kind}: {reason}",
+            "A file that starts as its format but cannot be read to its end (truncated, or corrupt).",
+        ),
+        FindingType(
+            "R005",
+            "error",
+            "reading {kind} needs {tool} (Debian package {package}), which is not installed",
+            "Old binary Office formats (.doc, .wps, .et, .xls) are converted by LibreOffice in headless mode.",
+        ),
+        FindingType(
+            "R006",
+            "error",
+            "reading {kind} needs the Python package {package} (pip install 'budgetlod[{extra}]')",
+            "A reader whose library is an optional dependency.",
+        ),
         # --- document structure (P1xx)
         FindingType("P101", "warning", "part missing: {part}", "A part of the template is absent."),
         FindingType(
@@ -328,6 +367,13 @@ class Reporter:
         self.findings.append(finding)
         return finding
 
+    def keep(self, finding: Finding) -> None:
+        """Add a finding made elsewhere (another file's reporter), within the same limit."""
+        if len(self.findings) >= self.limit:
+            self.dropped[finding.code] += 1
+        else:
+            self.findings.append(finding)
+
     def sorted(self) -> list[Finding]:
         """In source order; past the limit, one P007 at the end counts the findings not kept."""
         kept = sorted(self.findings, key=lambda f: (f.line or 0, f.code))
@@ -340,8 +386,9 @@ class Reporter:
 
 
 def format_finding(path: str, finding: Finding) -> str:
-    """``[WARNING] file:line 表3 column: message`` — the CLI's diagnostic line."""
-    where = f"{path}:{finding.line}" if finding.line else path
+    """``[WARNING] file:line 表3 column: message`` — the CLI's diagnostic line; for a piece of a PDF, a workbook
+    or one file of several, ``file p. 14`` or ``file sheet 表3!C7`` (the finding's ``where``)."""
+    where = finding.where or (f"{path}:{finding.line}" if finding.line else path)
     context = " ".join(p for p in (finding.table, finding.column) if p)
     text = f"{context}: {finding.message}" if context else finding.message
     return f"[{finding.severity.upper()}] {where} {text}"

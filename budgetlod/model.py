@@ -42,6 +42,7 @@ class Finding:
     message: str
     table: str | None = None
     column: str | None = None
+    where: str | None = None  # the place in the published file when a line number does not say it: "a.pdf p. 14"
 
 
 @dataclass
@@ -49,9 +50,11 @@ class SourceInfo:
     path: str
     name: str
     sha256: str
-    encoding: str
+    encoding: str  # the text encoding; "" for formats that carry their own (PDF, Office)
     bytes: int
     lines: int
+    format: str = "text"  # text | html | pdf | docx | xlsx | xls | doc (budgetlod.read.detect)
+    pages: int | None = None  # PDF
 
 
 @dataclass
@@ -310,6 +313,16 @@ class Disclosure:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # parts and tables not found
     findings: list[Finding] = field(default_factory=list)
+    more_sources: list[SourceInfo] = field(default_factory=list)  # the other files of a disclosure in several
+    places: dict[int, str] = field(default_factory=dict)  # position -> "a.pdf p. 14", when a line does not say it
+
+    @property
+    def sources(self) -> list[SourceInfo]:
+        return [self.source, *self.more_sources]
+
+    def place(self, line: int | None) -> str | None:
+        """Where a position is in the published files (None for a line of a single text file)."""
+        return self.places.get(line) if line is not None else None
 
     def table(self, table_id: str) -> Table:
         for table in self.tables:

@@ -15,11 +15,13 @@ from typing import Any
 
 import yaml
 
+from budgetlod.errors import BudgetlodError
+
 DATA_FOLDERS = ("ontology", "mapping", "shapes", "publish", "queries")
 CONTEXT_FILE = "context/v1.jsonld"  # in publish/: the generated JSON-LD context (budgetlod.publish.context)
 
 
-class ResourceError(RuntimeError):
+class ResourceError(BudgetlodError, RuntimeError):
     """A data file the package needs is not where it should be."""
 
 

@@ -2,7 +2,7 @@
 code, the message and what the store holds afterwards.
 
 * 7: a file whose conversion raises anything (forced here, so that the test does not depend on which parser
-  bug exists: a ``sitecustomize`` on ``PYTHONPATH`` makes ``parse_file`` raise, die, hang or hog memory for
+  bug exists: a ``sitecustomize`` on ``PYTHONPATH`` makes ``parse_files`` raise, die, hang or hog memory for
   files named ``crash*``, ``die*``, ``hang*``, ``stuck*``, ``hog*``, in the ingesting process and in every
   worker) fails alone, ``internal error: <type>: <message>``, exit code 3; the others load.
 * 8: a damaged store, or a folder that is not a store: exit code 2, one line, no traceback, nothing written.
@@ -31,7 +31,7 @@ from test_ingest import CODELIST, ONTOLOGY, SAMPLE, SAMPLE_GRAPH, command, manif
 
 from budgetlod.ingest import bulk as ingest_module
 from budgetlod.ingest import loader as loader_module
-from budgetlod.ingest import prepare as prepare_module
+from budgetlod import pipeline as pipeline_module
 from budgetlod.ingest.bulk import ingest
 from budgetlod.ingest.loader import PENDING
 from budgetlod.store.embedded import StoreError, count_triples, open_reader, open_writer
@@ -49,12 +49,12 @@ if os.environ.get("BUDGETLOD_TEST_FAULTS") == "1":
     import time
     from pathlib import Path
 
-    import budgetlod.ingest.prepare as _prepare
+    import budgetlod.pipeline as _pipeline
 
-    _parse = _prepare.parse_file
+    _parse = _pipeline.parse_files
 
-    def _faulty(path, *args, **kwargs):
-        name = Path(path).name
+    def _faulty(paths, *args, **kwargs):
+        name = Path(paths[0]).name
         if name.startswith("crash"):
             raise ValueError("Invalid IRI code point ' '")
         if name.startswith("die"):
@@ -66,9 +66,9 @@ if os.environ.get("BUDGETLOD_TEST_FAULTS") == "1":
             time.sleep(3600)
         if name.startswith("hog"):
             bytearray(4 * 1024 ** 3)
-        return _parse(path, *args, **kwargs)
+        return _parse(paths, *args, **kwargs)
 
-    _prepare.parse_file = _faulty
+    _pipeline.parse_files = _faulty
 '''
 
 
@@ -149,14 +149,14 @@ def test_a_file_that_crashes_the_conversion_fails_alone_and_the_good_files_load(
 def test_converting_in_this_process_catches_the_exception_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bad = tmp_path / "crash.txt"
     bad.write_text(generate(42, 0, year=2024).text, encoding="utf-8")
-    original = prepare_module.parse_file
+    original = pipeline_module.parse_files
 
-    def parse_file(path: Path, *args: object, **kwargs: object) -> object:
-        if path.name == "crash.txt":
+    def parse_files(paths: list[Path], *args: object, **kwargs: object) -> object:
+        if paths[0].name == "crash.txt":
             raise ValueError("Invalid IRI code point ' '")
-        return original(path)
+        return original(paths)
 
-    monkeypatch.setattr(prepare_module, "parse_file", parse_file)
+    monkeypatch.setattr(pipeline_module, "parse_files", parse_files)
     summary = ingest([bad, SAMPLE], tmp_path / "store")  # two files: converted in this process
     assert [(o.status, o.reason) for o in summary.outcomes] == [("failed", CRASH), ("ok", "")]
     assert summary.exit_code() == 3

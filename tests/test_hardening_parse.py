@@ -24,8 +24,9 @@ from paths import SAMPLE
 from budgetlod.cli import main
 from budgetlod.findings import Reporter
 from budgetlod.model import Disclosure
-from budgetlod.parse.blocks import Limits, TableBlock, to_blocks
-from budgetlod.parse.decode import CannotParse
+from budgetlod.read.stream import Limits, TableBlock
+from budgetlod.read.text import to_blocks
+from budgetlod.read.decode import CannotParse
 from budgetlod.parse.document import parse_file, parse_text
 
 T03_ROW = "| 201 | 03 | 50 | 事业运行 | 447.05 | 447.05 | |"  # line 150 of the sample (表3)
@@ -292,7 +293,7 @@ def boom(*args: object, **kwargs: object) -> Disclosure:
 
 
 def test_an_internal_error_is_one_line_and_exit_code_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("budgetlod.cli.parse_file", boom)
+    monkeypatch.setattr("budgetlod.cli.parse_files", boom)
     result = CliRunner().invoke(main, ["parse", str(SAMPLE)])
     assert result.exit_code == 3
     assert result.stderr == f"[ERROR] {SAMPLE}: internal error: RuntimeError: boom second line (please report)\n"
@@ -301,7 +302,7 @@ def test_an_internal_error_is_one_line_and_exit_code_3(monkeypatch: pytest.Monke
 
 @pytest.mark.parametrize("command", [["convert"], ["export"], ["convert", "--to", "nq"]])
 def test_convert_and_export_report_internal_errors(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
-    monkeypatch.setattr("budgetlod.cli.convert_file", boom)
+    monkeypatch.setattr("budgetlod.pipeline.convert", boom)
     result = CliRunner().invoke(main, [*command, str(SAMPLE)])
     assert result.exit_code == 3
     assert result.stderr == f"[ERROR] {SAMPLE}: internal error: RuntimeError: boom second line (please report)\n"
@@ -314,8 +315,8 @@ def test_validate_checks_every_file_and_the_worst_code_wins(
 
     broken = write(tmp_path, "x", "broken.txt")
     empty = write(tmp_path, "", "empty.txt")
-    real = pipeline.convert_file
-    monkeypatch.setattr("budgetlod.cli.convert_file", lambda path: boom() if path == broken else real(path))
+    real = pipeline.convert
+    monkeypatch.setattr("budgetlod.pipeline.convert", lambda paths: boom() if paths == [broken] else real(paths))
     result = CliRunner().invoke(main, ["validate", str(empty), str(broken), str(SAMPLE)])
     assert result.exit_code == 3
     assert result.stderr.splitlines() == [
@@ -328,12 +329,12 @@ def test_validate_checks_every_file_and_the_worst_code_wins(
 
 
 def test_the_time_limit_stops_a_file_with_exit_code_2(monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow(path: Path) -> Disclosure:
+    def slow(paths: list[Path]) -> Disclosure:
         time.sleep(30)
         raise AssertionError("not stopped")
 
     monkeypatch.setenv("BUDGETLOD_FILE_SECONDS", "0.3")
-    monkeypatch.setattr("budgetlod.cli.parse_file", slow)
+    monkeypatch.setattr("budgetlod.cli.parse_files", slow)
     started = time.monotonic()
     result = CliRunner().invoke(main, ["parse", str(SAMPLE)])
     assert time.monotonic() - started < 10

@@ -20,7 +20,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Tr
 from budgetlod import resources
 from budgetlod.cli import main
 from budgetlod.parse.document import parse_text
-from budgetlod.pipeline import Converted, convert_file
+from budgetlod.pipeline import Converted, convert
 from budgetlod.prefixes import PREFIXES, iri
 from budgetlod.publish import context as ctx
 from budgetlod.publish import jsonld as pub
@@ -65,7 +65,7 @@ def no_network() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def converted() -> Converted:
-    return convert_file(SAMPLE)
+    return convert(SAMPLE)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def generated_publications(tmp_path_factory: pytest.TempPathFactory) -> list[lis
         g = generate(42, index, errors=errors)
         path = folder / g.file_name
         path.write_text(g.text, encoding="utf-8")
-        graphs.append(pub.publication_quads(convert_file(path).quads))
+        graphs.append(pub.publication_quads(convert(path).quads))
     return graphs
 
 

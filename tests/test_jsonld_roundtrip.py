@@ -28,7 +28,7 @@ from pyoxigraph import Quad, RdfFormat, Triple, parse
 
 from budgetlod import resources
 from budgetlod.parse.document import parse_text
-from budgetlod.pipeline import convert_file
+from budgetlod.pipeline import convert
 from budgetlod.publish import jsonld as pub
 from budgetlod.rdf.graph import to_quads
 from budgetlod.testing.corpus import generate
@@ -98,7 +98,7 @@ def publish_one(job: tuple[str, int, str]) -> Record:
 
     kind, index, out = job
     if kind == "sample":
-        name, quads = "sample", convert_file(SAMPLE).quads
+        name, quads = "sample", convert(SAMPLE).quads
     elif kind == "generated":
         g = generate(SEED, index)
         name, quads = g.file_name, to_quads(parse_text(g.text, g.file_name))
@@ -106,7 +106,7 @@ def publish_one(job: tuple[str, int, str]) -> Record:
         g = generate(SEED + 1, index, errors=ERROR_DOCS[index])
         source = Path(out) / g.file_name
         source.write_text(g.text, encoding="utf-8")
-        name, quads = f"errors-{g.file_name}", convert_file(source).quads
+        name, quads = f"errors-{g.file_name}", convert(source).quads
     publication = pub.publication_quads(quads)
     start = time.perf_counter()
     doc = pub.disclosure_document(publication)
@@ -182,7 +182,7 @@ def test_amounts_survive_as_exact_decimals_in_pyld(published: list[Record]) -> N
     total = next(row for row in sample["table"][2]["observations"] if row["@id"].endswith("/t03/total/total"))
     assert total["amount"] == "1487.40" and total["amountInYuan"] == "14874000.00"
     decimal = "^^<http://www.w3.org/2001/XMLSchema#decimal>"
-    expected = {t for t in lines(pub.publication_quads(convert_file(SAMPLE).quads)) if t.endswith(decimal)}
+    expected = {t for t in lines(pub.publication_quads(convert(SAMPLE).quads)) if t.endswith(decimal)}
     found = {t for t in lines(pub.to_triples(sample)) if t.endswith(decimal)}
     assert SAMPLE_AMOUNT in found and found == expected and len(expected) == 409
     assert sum(1 for t in expected if t.endswith(f'00"{decimal}') or t.endswith(f'0"{decimal}')) > 100

@@ -420,7 +420,7 @@ UNREADABLE_ROW = "| 201 | 03 | 50 | 事业运行 | 447.05 | 447.05 | |"  # 表3,
 def annotated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     from live_server import running_server
 
-    from budgetlod.pipeline import convert_file
+    from budgetlod.pipeline import convert
     from budgetlod.store.embedded import open_writer
     from budgetlod.validate.engine import ShapeResult, ValidationReport
     from budgetlod.validate.quality import quality_quads
@@ -430,7 +430,7 @@ def annotated_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     assert UNREADABLE_ROW in text
     spoilt = folder / SAMPLE.name
     spoilt.write_text(text.replace(UNREADABLE_ROW, UNREADABLE_ROW[:-2] + " 见附表 |", 1), encoding="utf-8")
-    converted = convert_file(spoilt, validate=False)
+    converted = convert(spoilt, validate=False)
     result = ShapeResult(
         severity="warning",
         shape="https://w3id.org/budgetlod/shapes#SumOfRows",

@@ -7,7 +7,8 @@ from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import GlossaryEntry
-from budgetlod.parse.blocks import Block, to_blocks
+from budgetlod.read.stream import Block
+from budgetlod.read.text import to_blocks
 from budgetlod.parse.glossary import parse_glossary
 from budgetlod.parse.parts import split_parts
 

@@ -9,7 +9,8 @@ from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import NarrativeFact, ProjectDescription
-from budgetlod.parse.blocks import Paragraph, to_blocks
+from budgetlod.read.stream import Paragraph
+from budgetlod.read.text import to_blocks
 from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.narrative_clauses import vocabulary
 from budgetlod.parse.parts import split_parts

@@ -30,7 +30,7 @@ from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
 from budgetlod.ingest.bulk import ingest
 from budgetlod.ingest.remote import ingest_remote
-from budgetlod.pipeline import convert_file
+from budgetlod.pipeline import convert
 from budgetlod.query.library import NamedQuery, named_queries
 from budgetlod.query.params import bind
 from budgetlod.query.run import QueryRunError, Result, open_store, run_endpoint, run_store
@@ -293,14 +293,14 @@ def test_changed_file_replaces_its_graph_and_the_manifest_is_checked_against_the
     first = generate(SEED, OTHER, year=2024)
     path = folder / first.file_name
     path.write_text(first.text, encoding="utf-8")
-    graph = convert_file(path).iri
+    graph = convert(path).iri
     store = stores.remote
     try:
         assert cli(stores.virtuoso, "ingest", folder, "--state", state, "-q").returncode == 0
         path.write_text(generate(SEED, OTHER, year=2024, errors=("wrong_narrative_amount",)).text, encoding="utf-8")
         changed = cli(stores.virtuoso, "ingest", folder, "--state", state, "-q")
         assert changed.returncode == 0 and changed.stdout.startswith("1 loaded"), changed.stdout + changed.stderr
-        new = convert_file(path)
+        new = convert(path)
         answer = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         assert isinstance(answer, list)
         report = {r.split("\t")[0]: r.split("\t") for r in (state / "ingest-report.tsv").read_text().splitlines()}
@@ -349,7 +349,7 @@ def test_failure_mid_upload_is_reported_with_the_graph_state(stores: Stores) -> 
     folder.mkdir()
     old, new = generate(SEED, OTHER + 1, year=2024), generate(SEED, OTHER + 2, year=2024)
     (folder / old.file_name).write_text(old.text, encoding="utf-8")
-    old_graph = convert_file(folder / old.file_name).iri
+    old_graph = convert(folder / old.file_name).iri
     store = stores.remote
     try:
         assert cli(stores.virtuoso, "ingest", folder, "--state", state, "-q").returncode == 0
@@ -357,7 +357,7 @@ def test_failure_mid_upload_is_reported_with_the_graph_state(stores: Stores) -> 
         changed = generate(SEED, OTHER + 1, year=2024, errors=("wrong_narrative_amount",))
         (folder / old.file_name).write_text(changed.text, encoding="utf-8")
         (folder / new.file_name).write_text(new.text, encoding="utf-8")
-        new_graph = convert_file(folder / new.file_name).iri
+        new_graph = convert(folder / new.file_name).iri
         batches = 0
 
         def every_graph_from_its_third_batch(seen: Seen) -> str:
@@ -397,7 +397,7 @@ def test_transient_failures_are_retried(stores: Stores) -> None:
     folder.mkdir()
     document = generate(SEED, OTHER + 3, year=2024)
     (folder / document.file_name).write_text(document.text, encoding="utf-8")
-    converted = convert_file(folder / document.file_name)
+    converted = convert(folder / document.file_name)
     plan = {2: "503", 4: DROP}  # the 4th request is the 3rd batch (the 3rd was the 2nd batch again)
     inserts = counting(is_insert, lambda n: plan.get(n, PASS))
     commits = counting(is_commit, lambda n: LOSE if n == 1 else PASS)

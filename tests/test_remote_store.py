@@ -18,7 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, QueryS
 from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
 
 from budgetlod.ingest.vocabulary import load_vocabulary
-from budgetlod.pipeline import Converted, convert_file
+from budgetlod.pipeline import Converted, convert
 from budgetlod.prefixes import PREFIXES
 from budgetlod.rdf.vocabulary import CODELIST_GRAPH, ONTOLOGY_GRAPH, vocabulary_quads
 from budgetlod.store.base import rows
@@ -44,7 +44,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 
 @pytest.fixture(scope="module")
 def sample() -> Converted:
-    return convert_file(SAMPLE)
+    return convert(SAMPLE)
 
 
 def remote(virtuoso: Virtuoso, base: str | None = None, *, gsp: bool = False, update: bool = True,

@@ -11,7 +11,7 @@ from paths import SAMPLE
 from pyoxigraph import RdfFormat, Store
 
 from budgetlod.formats import to_bytes
-from budgetlod.pipeline import convert_file
+from budgetlod.pipeline import convert
 from budgetlod.prefixes import sparql_header
 
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
@@ -74,9 +74,9 @@ def test_cannot_run_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_findings_become_dqv_quality_annotations_a_sparql_user_can_list(wrong: Path) -> None:
-    converted = convert_file(wrong)
+    converted = convert(wrong)
     store = Store()
-    store.load(to_bytes(converted.quads + convert_file(SAMPLE).quads, "nq"), format=RdfFormat.N_QUADS)
+    store.load(to_bytes(converted.quads + convert(SAMPLE).quads, "nq"), format=RdfFormat.N_QUADS)
     query = (
         sparql_header()
         + """

@@ -28,17 +28,13 @@ from pathlib import Path
 from pyoxigraph import Quad, RdfFormat, serialize
 
 from budgetlod import __version__, resources
+from budgetlod.errors import BudgetlodError
 from budgetlod.ingest.report import INTERNAL, LIMIT
 from budgetlod.limits import TimeLimit, internal_error, past_time, time_limit
-from budgetlod.parse.decode import CannotParse
-from budgetlod.parse.document import parse_file
-from budgetlod.rdf.cube import name_findings
-from budgetlod.rdf.graph import CannotMap, disclosure_iri, to_quads
-from budgetlod.rdf.iris import Minter
+from budgetlod.pipeline import convert
 from budgetlod.settings import setting
 from budgetlod.validate.direct import DirectValidator, Unsupported, ntriples, validator
 from budgetlod.validate.engine import ValidationReport, validate_quads
-from budgetlod.validate.quality import quality_quads
 
 STAGES = ("parse", "map", "validate", "serialize")
 
@@ -125,13 +121,6 @@ def _direct() -> DirectValidator | None:
         return None
 
 
-def _validate(quads: list[Quad], nquads: bytes) -> ValidationReport:
-    engine = _direct()
-    if engine is None:
-        return validate_quads(quads)
-    return engine.validate_ntriples(ntriples(quads, nquads))
-
-
 def prepare(path: str, key: str | None = None, seconds: float = 0.0) -> Prepared:
     """Convert one file, in at most ``seconds`` (0: no limit). Never raises: ``error`` says why the file cannot
     be loaded, ``failure`` whether that is an internal error or a limit (see the module's description)."""
@@ -161,30 +150,29 @@ def _prepare(path: str, key: str | None) -> Prepared:
         outcome.seconds[stage] = now - clock
         clock = now
 
+    written: list[bytes] = []  # the graph as N-Quads, made once: for the direct evaluator and for the writer
+
+    def check(quads: list[Quad]) -> ValidationReport:
+        nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
+        written.append(nquads)
+        engine = _direct()
+        return validate_quads(quads) if engine is None else engine.validate_ntriples(ntriples(quads, nquads))
+
     try:
-        disclosure = parse_file(Path(path))
-        lap("parse")
-        minter = Minter.from_settings()
-        quads = to_quads(disclosure, minter)
-        graph = disclosure_iri(disclosure, minter)
-        lap("map")
-    except CannotParse as exc:
-        outcome.error = exc.finding.message
-        return outcome
-    except CannotMap as exc:
+        converted = convert(Path(path), validator=check, lap=lap)
+    except BudgetlodError as exc:  # not a disclosure, or one that cannot be named
         outcome.error = str(exc)
         return outcome
+    disclosure = converted.disclosure
     outcome.sha256 = disclosure.source.sha256
     if not outcome.key:
         outcome.key = outcome.sha256
-    outcome.graph = graph
-    outcome.parse_warnings = sum(1 for f in disclosure.findings + name_findings(disclosure) if f.severity != "info")
-    nquads = serialize(quads, format=RdfFormat.N_QUADS) or b""
-    report = _validate(quads, nquads)
-    lap("validate")
-    quality = quality_quads(graph, report)
-    outcome.data = nquads + (serialize(quality, format=RdfFormat.N_QUADS) or b"")
-    outcome.triples = len(set(quads).union(quality))
+    outcome.graph = converted.iri
+    outcome.parse_warnings = sum(1 for f in converted.findings if f.severity != "info")
+    report = converted.report
+    assert report is not None
+    outcome.data = written[0] + (serialize(converted.quality, format=RdfFormat.N_QUADS) or b"")
+    outcome.triples = len(set(converted.quads))
     outcome.violations, outcome.warnings, outcome.notes = (report.count(s) for s in ("violation", "warning", "info"))
     lap("serialize")
     return outcome

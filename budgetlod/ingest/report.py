@@ -35,9 +35,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetlod.errors import EXIT_CANNOT_RUN, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
+
 LOADED = ("ok", "warnings", "violations")
 FAILED = ("unreadable", "refused", "unwritten", "failed")
-EXIT_OK, EXIT_REFUSED, EXIT_CANNOT_RUN, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_REFUSED = EXIT_VIOLATIONS  # --strict: a file refused for its violations
 EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
 INTERNAL, LIMIT = "internal", "limit"  # FileOutcome.failure: a bug (or a worker that died), a limit passed
 COLUMNS = ("file", "status", "graph", "triples", "violations", "warnings", "parse_warnings", "seconds", "reason")

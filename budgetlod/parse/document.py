@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from budgetlod.findings import Reporter, make_finding
-from budgetlod.model import Disclosure, Metadata, SourceInfo, Table
-from budgetlod.parse.blocks import Block, Paragraph, to_blocks
-from budgetlod.parse.decode import CannotParse, decode, read_limited, refuse
+from budgetlod.findings import Reporter
+from budgetlod.model import Disclosure, Metadata, Table
 from budgetlod.parse.glossary import parse_glossary
 from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
 from budgetlod.parse.profile import parse_profile
 from budgetlod.parse.tables import find_tables
-from budgetlod.settings import setting
+from budgetlod.read.decode import CannotParse, refuse
+from budgetlod.read.reader import place_findings, read_files, read_one
+from budgetlod.read.stream import Block, Paragraph, Stream, TableBlock
 from budgetlod.specs import table_specs
 from budgetlod.text import label_key, squash
 
-__all__ = ["CannotParse", "parse_bytes", "parse_file", "parse_text"]
+__all__ = ["CannotParse", "parse_bytes", "parse_file", "parse_files", "parse_stream", "parse_text"]
 
 _TITLE = re.compile(r"(\d{4})\s*年\s*度?\s*(单位|部门)?\s*(预算|决算)")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -36,52 +36,68 @@ _PART_NAMES = {
 
 
 def parse_file(path: Path, *, max_bytes: int | None = None) -> Disclosure:
-    """Parse a file; a sidecar ``<stem>.meta.json`` may state what the text does not."""
-    limit = max_bytes if max_bytes is not None else int(setting("max_input_bytes"))
-    data = read_limited(path, limit)
-    disclosure = parse_bytes(data, str(path))
-    _apply_sidecar(disclosure, path.with_suffix(".meta.json"))
+    """Parse a file; a sidecar ``<stem>.meta.json`` may state what the document does not."""
+    return parse_files([path], max_bytes=max_bytes)
+
+
+def parse_files(paths: Sequence[Path], *, max_bytes: int | None = None) -> Disclosure:
+    """Parse the files of one disclosure (a narrative and its tables, or one file per table) read in this
+    order as one; the first file's sidecar ``<stem>.meta.json`` may state what the documents do not."""
+    if not paths:
+        raise ValueError("no file to parse")
+    reporter = Reporter()
+    stream = read_files(paths, reporter, max_bytes=max_bytes)
+    disclosure = parse_stream(stream, reporter)
+    _apply_sidecar(disclosure, paths[0].with_suffix(".meta.json"))
     return disclosure
 
 
 def parse_bytes(data: bytes, name: str = "<bytes>") -> Disclosure:
-    text, encoding = decode(data)
-    source = SourceInfo(
-        path=name,
-        name=Path(name).name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        encoding=encoding,
-        bytes=len(data),
-        lines=text.count("\n") + 1,
-    )
-    disclosure = _parse(text, source)
-    if encoding not in ("utf-8", "utf-8-sig"):
-        disclosure.findings.insert(0, make_finding("P005", None, encoding=encoding))
-    return disclosure
+    reporter = Reporter()
+    return parse_stream(read_one(data, name, reporter), reporter)
 
 
 def parse_text(text: str, name: str = "<text>") -> Disclosure:
     return parse_bytes(text.encode("utf-8"), name)
 
 
-def _parse(text: str, source: SourceInfo) -> Disclosure:
-    reporter = Reporter()
-    blocks = to_blocks(text, reporter)
+def parse_stream(stream: Stream, reporter: Reporter) -> Disclosure:
+    """Blocks in reading order -> the typed disclosure. Raises CannotParse when they are not a disclosure."""
+    blocks = stream.blocks
     parts = split_parts(blocks)
     tables = find_tables(parts.tables, reporter)
     _check_duplicates(tables, reporter)
     meta = _metadata(parts, tables, blocks)
     if not tables and not parts.headings and meta.phase is None:
         raise refuse("P004", reason="no title, part heading or standard table of the template")
-    disclosure = Disclosure(source=source, meta=meta, tables=tables)
+    source, *more = stream.sources
+    disclosure = Disclosure(source=source, meta=meta, tables=tables, more_sources=more)
     disclosure.profile = parse_profile(parts.profile, reporter)
     disclosure.narratives, disclosure.projects = parse_narrative(parts.narrative, reporter, unit=meta.unit)
     _resolve_function_codes(disclosure)
     disclosure.other = parse_other_matters(parts.other, reporter)
     disclosure.glossary = parse_glossary(parts.glossary, reporter, unit=meta.unit)
     _missing(disclosure, parts, reporter)
+    place_findings(stream, reporter)
     disclosure.findings = reporter.sorted()
+    if not stream.plain:
+        disclosure.places = _places(stream)
     return disclosure
+
+
+def _places(stream: Stream) -> dict[int, str]:
+    """Every position a block or a row has -> its place ("a.pdf p. 14")."""
+    positions: list[int] = []
+    for block in stream.blocks:
+        positions.append(block.line)
+        if isinstance(block, TableBlock):
+            positions.extend(row.line for row in block.rows)
+    places = {}
+    for position in positions:
+        where = stream.locate(position)
+        if where is not None:
+            places[position] = str(where)
+    return places
 
 
 def _resolve_function_codes(disclosure: Disclosure) -> None:

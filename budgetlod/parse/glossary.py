@@ -14,7 +14,7 @@ import re
 
 from budgetlod.findings import Reporter
 from budgetlod.model import GlossaryEntry
-from budgetlod.parse.blocks import Block, Paragraph
+from budgetlod.read.stream import Block, Paragraph
 from budgetlod.text import squash
 
 _ENUM = r"(?:[（(]?[一二三四五六七八九十]+[)）、.．]|[（(]?\d{1,2}[)）、.．](?!\d)|[（(]\d{1,2}[)）])"

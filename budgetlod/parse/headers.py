@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Column
-from budgetlod.parse.blocks import TableRow
 from budgetlod.parse.text import looks_like_amount, strip_header_unit
+from budgetlod.read.stream import TableRow
 from budgetlod.specs import ColumnSpec
 from budgetlod.text import label_key
 

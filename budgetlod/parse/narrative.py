@@ -22,7 +22,6 @@ from functools import cache
 
 from budgetlod.findings import Reporter
 from budgetlod.model import NarrativeFact, ProjectDescription
-from budgetlod.parse.blocks import Block, Paragraph
 from budgetlod.parse.narrative_clauses import (
     FIGURE,
     Figure,
@@ -39,6 +38,7 @@ from budgetlod.parse.narrative_clauses import (
     vocabulary,
 )
 from budgetlod.parse.text import MAX_PARAGRAPH
+from budgetlod.read.stream import Block, Paragraph
 
 __all__ = ["parse_narrative"]
 

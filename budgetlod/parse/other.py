@@ -29,8 +29,8 @@ from budgetlod.model import (
     Procurement,
     RunningCost,
 )
-from budgetlod.parse.blocks import Block, Paragraph, TableBlock
 from budgetlod.parse.text import MAX_PARAGRAPH, Malformed, cn_number, looks_like_amount, parse_amount
+from budgetlod.read.stream import Block, Paragraph, TableBlock
 from budgetlod.text import label_key, squash
 
 SECTION = "其他重要事项"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from budgetlod.parse.blocks import Block, Paragraph
+from budgetlod.read.stream import Block, Paragraph
 from budgetlod.text import squash
 
 PART_HEADING = re.compile(r"^第\s*([一二三四五六七八九十]+)\s*部分\s*(.*)$")

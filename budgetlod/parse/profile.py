@@ -13,9 +13,9 @@ import re
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Profile, Staffing
-from budgetlod.parse.blocks import Block, Paragraph
 from budgetlod.parse.other import Scanner, count_re, heading, normalise
 from budgetlod.parse.text import MAX_PARAGRAPH, cn_number
+from budgetlod.read.stream import Block, Paragraph
 from budgetlod.text import squash
 
 SECTION = "单位概况"

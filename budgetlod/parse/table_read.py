@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Column, Level, Row, Side
-from budgetlod.parse.blocks import TableRow
 from budgetlod.parse.headers import Layout, assign_columns, split_header, stacks
 from budgetlod.parse.text import (
     AMOUNT_DIGITS,
@@ -19,6 +18,7 @@ from budgetlod.parse.text import (
     strip_enumeration,
     unit_in_header,
 )
+from budgetlod.read.stream import TableRow
 from budgetlod.specs import RowSpec, SideSpec, TableSpec
 from budgetlod.text import label_key, squash
 

@@ -16,10 +16,10 @@ from functools import cache
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Table
-from budgetlod.parse.blocks import Block, Note, TableBlock, TableRow
 from budgetlod.parse.headers import is_number_row
 from budgetlod.parse.table_read import read_rows
 from budgetlod.parse.text import cn_number, strip_header_unit, unit_in_line
+from budgetlod.read.stream import Block, Note, TableBlock, TableRow
 from budgetlod.settings import setting
 from budgetlod.specs import TableSpec, table_specs
 from budgetlod.text import label_key, squash

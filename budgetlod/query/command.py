@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from budgetlod.errors import BudgetlodError
 from budgetlod.query.library import HeaderError, NamedQuery, QueryNotFound, load_query, named_queries
 from budgetlod.query.output import params_json, width, write
 from budgetlod.query.params import ParamError, bind, parse_assignments
 from budgetlod.query.run import QueryRunError, open_store, run_endpoint, run_store
 
 
-class CommandError(Exception):
+class CommandError(BudgetlodError):
     """What to print after ``[ERROR]`` (exit status 2)."""
 
 

@@ -26,7 +26,8 @@ Amounts are ``xsd:decimal`` exactly as printed, with the printed unit
 (``bl:printedUnit``); a prior-year amount derived from a stated change
 (amount − change) is a separate ``bl:DerivedAmount`` that says how it was made.
 Fields of a performance target table that name a contact person or a telephone
-number (:data:`PERSONAL_FIELDS`) are not published.
+number (``personal_fields`` of ``mapping/facts.yaml``) are not published. The slugs and properties of
+these facts are data: ``mapping/facts.yaml``, read by :mod:`budgetlod.rdf.fact_map`.
 """
 
 from __future__ import annotations
@@ -52,50 +53,13 @@ from budgetlod.model import (
 )
 from budgetlod.prefixes import CODELIST
 from budgetlod.rdf import components as c
+from budgetlod.rdf.fact_map import fact_map
 from budgetlod.rdf.iris import Minter, content_hash
 from budgetlod.rdf.terms import boolean, decimal, integer, n, zh
 
 Object = NamedNode | Literal
 
 
-STAFF_SLUGS = {
-    "编制数": "established",
-    "实有人数": "actual",
-    "在职": "in-service",
-    "退休": "retired",
-    "离休": "pre-1949-retired",
-}
-ASSET_SLUGS = {
-    "房屋": "buildings",
-    "车辆": "vehicles",
-    "一般公务用车": "general-official-vehicles",
-    "执法执勤用车": "law-enforcement-vehicles",
-    "其他车辆": "other-vehicles",
-    "办公家具": "office-furniture",
-    "其他资产": "other-assets",
-}
-# Labels of project description fields -> the property that carries them; other labels
-# become a bl:DescriptionField with the label as printed.
-FIELD_PROPERTIES = {
-    **dict.fromkeys(("设立的政策依据", "设立依据", "政策依据", "项目设立依据"), "bl:policyBasis"),
-    **dict.fromkeys(("项目承担单位", "承担单位", "实施单位", "项目实施单位"), "bl:implementingUnit"),
-    **dict.fromkeys(("资金分配情况", "资金分配"), "bl:fundAllocation"),
-    **dict.fromkeys(("资金执行时间", "执行时间", "项目实施时间"), "bl:executionPeriod"),
-    **dict.fromkeys(("项目概述", "项目概况", "项目内容", "项目实施内容", "实施内容"), "bl:projectContent"),
-    **dict.fromkeys(("绩效目标", "项目绩效目标"), "bl:performanceGoal"),
-}
-# Procurement figures: model attribute -> (IRI slug, property).
-PROCUREMENT = (
-    ("total", "total", "bl:procurementTotal"),
-    ("goods", "goods", "bl:procurementGoods"),
-    ("works", "works", "bl:procurementWorks"),
-    ("services", "services", "bl:procurementServices"),
-    ("sme_reserved", "sme-reserved", "bl:smeReserved"),
-    ("micro_reserved", "micro-reserved", "bl:microReserved"),
-    ("sme_awarded", "sme-awarded", "bl:smeAwarded"),
-    ("micro_awarded", "micro-awarded", "bl:microAwarded"),
-)
-PERSONAL_FIELDS = ("联系人", "电话", "手机", "邮箱")
 DERIVATION_NOTE = "amount − change"
 
 
@@ -221,7 +185,7 @@ def _profile(out: _Graph, profile: Profile) -> None:
     for name in profile.departments:
         out.text(d, "bl:departmentName", name)
     for staff in profile.staffing:
-        slug = STAFF_SLUGS.get(staff.category) or f"c-{content_hash(staff.category, 8)}"
+        slug = fact_map().staffing.get(staff.category) or f"c-{content_hash(staff.category, 8)}"
         node = out.node("staffing", slug, "bl:StaffingFigure")
         out.add(d, "bl:staffing", node)
         out.text(node, "bl:staffCategory", staff.category)
@@ -268,8 +232,8 @@ def _project_description(out: _Graph, description: ProjectDescription, projects:
         out.add(node, "bl:sourceSection", Literal(description.section))
     out.count(node, "bl:sourceLine", description.line)
     for position, (label, text) in enumerate(description.fields.items(), start=1):
-        if label in FIELD_PROPERTIES:
-            out.text(node, FIELD_PROPERTIES[label], text)
+        if label in fact_map().project_fields:
+            out.text(node, fact_map().project_fields[label], text)
         elif not (label in _amount_labels() and description.amount is not None):
             _field(out, node, "bl:descriptionField", f"{node.value}/field/{position}", label, text)
 
@@ -318,7 +282,7 @@ def _other(out: _Graph, other: OtherMatters) -> None:
 
 
 def _procurement(out: _Graph, procurement: Procurement) -> None:
-    figures = [(slug, prop, getattr(procurement, attr)) for attr, slug, prop in PROCUREMENT]
+    figures = [(slug, prop, getattr(procurement, attr)) for attr, slug, prop in fact_map().procurement]
     if all(amount is None for _, _, amount in figures):
         return
     node = out.node("other", "procurement", "bl:Procurement")
@@ -346,7 +310,7 @@ def _assets(out: _Graph, assets: Assets) -> None:
     out.count(node, "bl:plannedVehicleCount", assets.planned_vehicles)
     out.add(node, "bl:plannedVehicleFunds", out.stated("other", "planned-vehicle-funds", assets.planned_vehicle_funds))
     for item in assets.items:
-        slug = ASSET_SLUGS.get(item.category) or f"c-{content_hash(item.category, 8)}"
+        slug = fact_map().assets.get(item.category) or f"c-{content_hash(item.category, 8)}"
         asset = out.node("asset", slug, "bl:AssetItem")
         out.add(node, "bl:assetItem", asset)
         out.text(asset, "bl:assetCategory", item.category)
@@ -400,7 +364,7 @@ def _performance(out: _Graph, performance: Performance) -> None:
         out.text(target, "bl:printedTitle", table.title)
         out.count(target, "bl:sourceLine", table.line)
         for position, (label, text) in enumerate(table.fields.items(), start=1):
-            if not any(word in label for word in PERSONAL_FIELDS):
+            if not any(word in label for word in fact_map().personal_fields):
                 _field(out, target, "bl:descriptionField", f"{target.value}/field/{position}", label, text)
         for position, (path, value) in enumerate(table.funds.items(), start=1):
             funds = _field(out, target, "bl:targetFunds", f"{target.value}/funds/{position}", path, None)

@@ -14,6 +14,7 @@ from datetime import datetime
 from pyoxigraph import Literal, NamedNode, Quad
 
 from budgetlod import __version__
+from budgetlod.errors import BudgetlodError
 from budgetlod.model import Disclosure
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
@@ -25,7 +26,7 @@ from budgetlod.rdf.terms import RDF_TYPE, integer, n, zh
 SOFTWARE = "https://w3id.org/budgetlod/software"
 
 
-class CannotMap(ValueError):
+class CannotMap(BudgetlodError, ValueError):
     """The parsed document lacks what its IRIs are made of (unit, year, phase)."""
 
 

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 
 class Backend(Protocol):
-    kind: str  # "embedded" or "remote"
+    kind: str  # "embedded" or "remote": what /health reports; routers ask for capabilities, not this
+    lateral: bool  # the engine evaluates SPARQL 1.2's LATERAL (Oxigraph does; a SPARQL 1.1 store does not)
 
     def __hash__(self) -> int: ...  # a key of the pages' cache
 
@@ -62,6 +63,7 @@ class Backend(Protocol):
 
 class EmbeddedBackend:
     kind = "embedded"
+    lateral = True
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config

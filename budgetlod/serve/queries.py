@@ -203,7 +203,7 @@ async def run_query(request: Request, name: str) -> Response:
     backend = get_backend(request)
     try:
         # the parameters as typed terms in a VALUES block (budgetlod.query.params), run like /sparql's queries
-        text = query.text_for(lateral=backend.kind == "embedded")  # no LATERAL for a remote store
+        text = query.text_for(lateral=backend.lateral)
         async with admitted(request):
             outcome = await run_in_threadpool(backend.run, with_values(text, terms), options)
     except (Busy, QueryError) as exc:

@@ -129,6 +129,7 @@ def failure(exc: RemoteStoreError, timeout: float) -> QueryError:
 
 class RemoteBackend:
     kind = "remote"
+    lateral = False  # any SPARQL 1.1 store
 
     def __init__(self, config: ServerConfig, remote: RemoteStore | None = None) -> None:
         assert config.endpoint, "RemoteBackend needs config.endpoint"

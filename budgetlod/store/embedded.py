@@ -33,6 +33,8 @@ from typing import IO
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store, serialize
 
+from budgetlod.errors import BudgetlodError
+
 KEEP_SNAPSHOTS = 3
 SNAPSHOT_GRACE_SECONDS = 600.0  # an old snapshot is removed only when this old (readers may still use it)
 
@@ -42,7 +44,7 @@ STORE_NAMES = frozenset({"primary", "snapshots", "current", "current.new", "lock
                          "ingest-manifest.tmp", "ingest-report.tsv", "ingest-report.tsv.tmp", "ingest-pending.txt"})
 
 
-class StoreError(RuntimeError):
+class StoreError(BudgetlodError, RuntimeError):
     """The store folder cannot be used (missing, locked, damaged, not a budgetlod store)."""
 
 

@@ -30,6 +30,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, XML, SPARQLWrapper
 
+from budgetlod.errors import BudgetlodError
+
 USER_ENV = "BUDGETLOD_REMOTE_USER"
 PASSWORD_ENV = "BUDGETLOD_REMOTE_PASSWORD"
 AUTH_ENV = "BUDGETLOD_REMOTE_AUTH"
@@ -42,7 +44,7 @@ _VIRTUOSO_STATE = re.compile(r"Virtuoso (\w{5}) Error")
 _TAGS = re.compile(r"<[^>]+>")
 
 
-class RemoteStoreError(RuntimeError):
+class RemoteStoreError(BudgetlodError, RuntimeError):
     """A remote store could not be used; ``str()`` names the URL, never the credentials."""
 
 

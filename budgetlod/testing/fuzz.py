@@ -26,10 +26,10 @@ from typing import Literal
 
 from budgetlod.findings import format_finding
 from budgetlod.formats import to_bytes
-from budgetlod.parse.decode import CannotParse, decode
 from budgetlod.parse.document import parse_bytes
 from budgetlod.pipeline import convert_disclosure
 from budgetlod.rdf.graph import CannotMap
+from budgetlod.read.decode import CannotParse, decode
 from budgetlod.serialize import disclosure_json, summary
 
 Outcome = Literal["ok", "cannot-parse", "cannot-map"]

@@ -1,4 +1,4 @@
-"""Decoded text -> a flat list of blocks: paragraphs and tables, each with its line.
+"""The text reader: decoded text -> a flat list of blocks: paragraphs and tables, each with its line.
 
 Accepts what PDF/Word converters produce: Markdown pipe tables, HTML ``<table>``
 elements (``colspan``/``rowspan`` expanded into blank cells, the same convention
@@ -11,81 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
 
 from budgetlod.findings import Reporter
-from budgetlod.settings import setting
-
-
-@dataclass
-class Paragraph:
-    line: int
-    text: str
-
-
-@dataclass
-class TableRow:
-    line: int
-    cells: list[str]
-
-
-@dataclass
-class Note:
-    """A finding about a table block, reported by the table stage once it knows the table's name."""
-
-    code: str
-    line: int
-    fields: dict[str, Any]
-
-
-@dataclass
-class TableBlock:
-    line: int
-    rows: list[TableRow] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    cells: int = 0
-    refused: bool = False  # past a cell limit: its rows are dropped (a P211/P212 note says why)
-
-
-Block = Paragraph | TableBlock
-
-
-@dataclass
-class Limits:
-    """The parser's bounds on tables (settings max_span, max_table_cells, max_file_cells) and the file's
-    count of table cells so far: no input expands into more cells than these, whatever its spans."""
-
-    span: int
-    table_cells: int
-    file_cells: int
-    used: int = 0
-
-    @classmethod
-    def from_settings(cls) -> Limits:
-        return cls(int(setting("max_span")), int(setting("max_table_cells")), int(setting("max_file_cells")))
-
-    def room(self, block: TableBlock) -> int:
-        """Cells the block may still take."""
-        return max(0, min(self.table_cells - block.cells, self.file_cells - self.used))
-
-    def admit(self, block: TableBlock, line: int, cells: int) -> bool:
-        """Count a row of ``cells`` into the block; past a limit the block is refused and its rows dropped."""
-        if block.refused:
-            return False
-        block.cells += cells
-        self.used += cells
-        if block.cells > self.table_cells:
-            block.notes.append(Note("P211", line, {"limit": self.table_cells}))
-        elif self.used > self.file_cells:
-            block.notes.append(Note("P212", line, {"limit": self.file_cells}))
-        else:
-            return True
-        block.refused = True
-        block.rows.clear()
-        return False
-
+from budgetlod.read.decode import decode
+from budgetlod.read.stream import Block, Limits, Note, Paragraph, Read, TableBlock, TableRow
 
 _TAG = re.compile(r"<[^<>]+>")  # not [^>]: a run of "<" without ">" would take quadratic time
 _BR = re.compile(r"<\s*br\s*/?\s*>|</\s*p\s*>", re.IGNORECASE)
@@ -304,3 +234,12 @@ def to_blocks(text: str, reporter: Reporter, limits: Limits | None = None) -> li
                 blocks.append(Paragraph(line=number, text=cell_text(stripped) if "<" in stripped else stripped))
         i += 1
     return blocks
+
+
+def read_text(data: bytes, name: str, reporter: Reporter, limits: Limits) -> Read:
+    """The text reader: decoded text (UTF-8, UTF-16 with a BOM, GB18030) -> blocks; a position is a line."""
+    text, encoding = decode(data)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        reporter.add("P005", None, encoding=encoding)
+    lines = text.count("\n") + 1
+    return Read(to_blocks(text, reporter, limits), end=lines, encoding=encoding, lines=lines)

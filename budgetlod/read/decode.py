@@ -7,11 +7,12 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from budgetlod.errors import BudgetlodError
 from budgetlod.findings import make_finding
 from budgetlod.model import Finding
 
 
-class CannotParse(Exception):
+class CannotParse(BudgetlodError):
     """The input is not something the parser can read; carries one finding."""
 
     def __init__(self, finding: Finding) -> None:
