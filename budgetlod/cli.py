@@ -24,7 +24,7 @@ from budgetlod.findings import format_finding
 from budgetlod.formats import QUAD_FORMATS, RDF_FORMATS, to_bytes
 from budgetlod.ingest.bulk import FileOutcome
 from budgetlod.ingest.bulk import ingest as ingest_paths
-from budgetlod.model import Disclosure
+from budgetlod.model import Disclosure, Finding
 from budgetlod.parse.document import parse_files
 from budgetlod.pipeline import Converted
 from budgetlod.prefixes import iri
@@ -82,12 +82,24 @@ def parse(files: tuple[Path, ...], as_json: bool, strict: bool, quiet: bool) -> 
     """
     name = _named(files)
     disclosure, text = exit_on_failure(name, "parsing", partial(_parsed, files, as_json))
-    for finding in disclosure.findings:
-        if not (quiet and finding.severity == "info"):
-            click.echo(format_finding(name, finding), err=True)
+    _echo_findings(name, disclosure.findings, quiet)
     click.echo(text)
     warnings = [f for f in disclosure.findings if f.severity != "info"]
     sys.exit(EXIT_VIOLATIONS if strict and warnings else EXIT_OK)
+
+
+def _echo_findings(name: str, findings: list[Finding], quiet: bool) -> None:
+    """The findings on stderr, one ``[SEVERITY] file:line message`` line each (``--quiet``: no info)."""
+    for finding in findings:
+        if not (quiet and finding.severity == "info"):
+            click.echo(format_finding(name, finding), err=True)
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
 
 
 def _parsed(files: tuple[Path, ...], as_json: bool) -> tuple[Disclosure, str]:
@@ -139,13 +151,8 @@ def convert(
         return converted, to_bytes(converted.quads + (vocabulary_quads() if with_vocabulary else []), fmt)
 
     converted, data = exit_on_failure(name, "converting", work)
-    for finding in converted.findings:
-        if not (quiet and finding.severity == "info"):
-            click.echo(format_finding(name, finding), err=True)
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
+    _echo_findings(name, converted.findings, quiet)
+    _write(data, output)
 
 
 @main.command()
@@ -212,13 +219,8 @@ def export(
         data = exit_on_failure(source, "exporting", partial(render, triples, source))
     else:
         converted, data = exit_on_failure(source, "exporting", from_file)
-        for finding in converted.findings:
-            if not (quiet and finding.severity == "info"):
-                click.echo(format_finding(source, finding), err=True)
-    if output is None:
-        sys.stdout.buffer.write(data)
-    else:
-        output.write_bytes(data)
+        _echo_findings(source, converted.findings, quiet)
+    _write(data, output)
 
 
 @main.command()
