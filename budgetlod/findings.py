@@ -110,6 +110,43 @@ CATALOGUE: dict[str, FindingType] = {
             "reading {kind} needs the Python package {package} (pip install 'budgetlod[{extra}]')",
             "A reader whose library is an optional dependency.",
         ),
+        # --- reading a PDF (R1xx)
+        FindingType(
+            "R101",
+            "info",
+            "dropped {what} on page {page}: {text!r}",
+            "A page header, footer or page number, a watermark, a table-of-contents line, or a table's heading "
+            "or header repeated on the page that continues it: not text of the disclosure, removed by the PDF "
+            "reader so that nothing disappears silently.",
+        ),
+        FindingType(
+            "R102",
+            "info",
+            "joined a table row cut by the page break before page {page}: {text!r}",
+            "The first row of a table continued on a new page only completes the last row of the page before "
+            "(a label or code printed in two pieces): the two are one row.",
+        ),
+        # --- reading Word, Excel, HTML (R2xx)
+        FindingType(
+            "R201",
+            "error",
+            "the {kind} expands to {size} bytes when unzipped; the limit is {limit} bytes",
+            "An Office file is a zip archive: one whose members are far larger than any disclosure (a zip bomb) "
+            "is refused before it is read.",
+        ),
+        FindingType(
+            "R202",
+            "info",
+            "hidden sheet {sheet!r} not read",
+            "A sheet hidden in the workbook is not printed with it: its cells are not part of the disclosure.",
+        ),
+        FindingType(
+            "R203",
+            "error",
+            "LibreOffice could not convert the {kind}: {reason}",
+            "An old binary Office file (.doc, .wps, .et, .xls that xlrd cannot read, .odt, .ods, .rtf) is "
+            "converted by LibreOffice in headless mode; it failed, or did not finish within its time limit.",
+        ),
         # --- document structure (P1xx)
         FindingType("P101", "warning", "part missing: {part}", "A part of the template is absent."),
         FindingType(

@@ -65,6 +65,7 @@ def parse_stream(stream: Stream, reporter: Reporter) -> Disclosure:
     """Blocks in reading order -> the typed disclosure. Raises CannotParse when they are not a disclosure."""
     blocks = stream.blocks
     parts = split_parts(blocks)
+    _tables_files(stream, parts)
     tables = find_tables(parts.tables, reporter)
     _check_duplicates(tables, reporter)
     meta = _metadata(parts, tables, blocks)
@@ -114,6 +115,21 @@ def _resolve_function_codes(disclosure: Disclosure) -> None:
     for fact in disclosure.narratives:
         if fact.function and not fact.codes:
             fact.codes = index.get(tuple(label_key(n) for n in fact.function), ())
+
+
+def _tables_files(stream: Stream, parts: Parts) -> None:
+    """A later file of the disclosure with tables and no part heading of its own (a narrative and its
+    tables published as two files) belongs to 第二部分, wherever the part before it ended."""
+    for segment in stream.segments[1:]:
+        mine = [b for b in stream.blocks if segment.offset < b.line <= segment.end]
+        if not any(isinstance(b, TableBlock) for b in mine) or any(
+            isinstance(b, Paragraph) and PART_HEADING.match(squash(b.text)) for b in mine
+        ):
+            continue
+        ids = {id(b) for b in mine}
+        for name in ("front", "profile", "narrative", "other", "glossary"):
+            setattr(parts, name, [b for b in getattr(parts, name) if id(b) not in ids])
+        parts.tables = [b for b in parts.tables if id(b) not in ids] + mine
 
 
 def _check_duplicates(tables: list[Table], reporter: Reporter) -> None:

@@ -28,7 +28,8 @@ _NUMBER = r"[0-9一二三四五六七八九十]+"
 _NUMBER_ONLY = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?$")
 _PUBLIC_NN = re.compile(r"^公开\s*0*(\d+)\s*表$")
 _COMBINED = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?\s*(\S.*)$")
-_COMPILER = re.compile(r"^编制单位\s*[:：]\s*(.+?)(?:\s+(?:金额)?单位\s*[:：].*)?$")
+_COMPILER = re.compile(r"^(?:编制单位|部\s*门)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
+_TITLE_SUFFIX = re.compile(r"表[（(][^（()）]{1,12}[)）]$")  # 支出预算表（功能科目）: a PDF's table title
 _CONTINUED = re.compile(r"^[（(]?续表[）)]?")
 
 
@@ -52,6 +53,8 @@ def _title_aliases() -> tuple[tuple[TableSpec, str], ...]:
 
 def _title_key(text: str) -> str:
     key = label_key(strip_header_unit(text))
+    if key.endswith(("）", ")")):
+        key = _TITLE_SUFFIX.sub("表", key)
     return key.replace("部门", "单位")
 
 

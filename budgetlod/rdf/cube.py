@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
@@ -44,6 +44,13 @@ class Context:
     unit: NamedNode
     year: int
     phase: str  # 预算 | 决算
+    places: dict[int, str] = field(default_factory=dict)  # position -> "a.pdf p. 14" (Disclosure.places)
+
+    def place(self, subject: NamedNode, line: int) -> Iterator[Quad]:
+        """``bl:sourcePlace`` of a piece whose line alone does not say where it is (a PDF page, a sheet)."""
+        where = self.places.get(line)
+        if where is not None:
+            yield Quad(subject, n("bl:sourcePlace"), Literal(where), self.graph)
 
 
 @cache
@@ -109,6 +116,7 @@ def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
         Quad(dataset, NamedNode(c.CURRENCY), NamedNode(c.CNY), g),
         Quad(dataset, n("bl:emptyTable"), Literal("true" if table.empty else "false", datatype=XSD_BOOLEAN), g),
     )
+    yield from ctx.place(dataset, table.line)
     if table.printed_number:
         yield Quad(dataset, n("bl:printedNumber"), Literal(table.printed_number), g)
     if table.empty_note:
@@ -206,6 +214,7 @@ def _observation(
         Quad(obs, n("bl:printedName"), zh(row.name), g),
         Quad(obs, n("bl:printedValue"), Literal(format(value, "f")), g),
     )
+    yield from ctx.place(obs, row.line)
     if row.codes:
         yield Quad(obs, n("bl:printedCode"), Literal(row.code), g)
     if row.key:
@@ -228,6 +237,7 @@ def _unreadable(
         Quad(cell, n("bl:sourceColumn"), zh(column.path), g),
         Quad(cell, n("bl:sourceLine"), integer(row.line), g),
     )
+    yield from ctx.place(cell, row.line)
     if row.codes:
         yield Quad(cell, n("bl:printedCode"), Literal(row.code), g)
 

@@ -46,7 +46,7 @@ def to_quads(
     graph = NamedNode(disclosure_iri(disclosure, minter))
     assert meta.unit is not None and meta.year is not None and meta.phase is not None
     unit = NamedNode(minter.unit(meta.unit))
-    ctx = Context(minter, graph, graph, meta.unit, unit, meta.year, meta.phase)
+    ctx = Context(minter, graph, graph, meta.unit, unit, meta.year, meta.phase, disclosure.places)
     quads = _document(disclosure, ctx, generated_at)
     for table in disclosure.tables:
         quads.extend(table_quads(ctx, table))
@@ -68,23 +68,30 @@ def _document(disclosure: Disclosure, ctx: Context, generated_at: datetime | Non
         Quad(d, n("bl:budgetUnit"), ctx.unit, g),
         Quad(d, n("dct:temporal"), year, g),
         Quad(d, n("bl:documentKind"), n(f"bldk:{kind}"), g),
-        Quad(d, n("prov:wasDerivedFrom"), src, g),
         Quad(d, n("prov:wasGeneratedBy"), activity, g),
         Quad(year, RDF_TYPE, n("interval:Year"), g),
         Quad(ctx.unit, RDF_TYPE, n("bl:BudgetUnit"), g),
         Quad(ctx.unit, n("foaf:name"), zh(ctx.unit_name), g),
         Quad(ctx.unit, n("rdfs:label"), zh(ctx.unit_name), g),
-        Quad(src, RDF_TYPE, n("bl:SourceFile"), g),
-        Quad(src, n("bl:sha256"), Literal(source.sha256), g),
-        Quad(src, n("bl:fileName"), Literal(source.name), g),
-        Quad(src, n("bl:encoding"), Literal(source.encoding), g),
-        Quad(src, n("bl:byteSize"), integer(source.bytes), g),
-        Quad(src, n("dct:publisher"), ctx.unit, g),
         Quad(activity, RDF_TYPE, n("bl:Conversion"), g),
-        Quad(activity, n("prov:used"), src, g),
         Quad(activity, n("prov:wasAssociatedWith"), NamedNode(SOFTWARE), g),
         Quad(activity, n("bl:toolVersion"), Literal(__version__), g),
     ]
+    for info in disclosure.sources:  # a disclosure published in several files derives from each
+        file = src if info is source else NamedNode(ctx.minter.source(info.sha256))
+        quads += [
+            Quad(d, n("prov:wasDerivedFrom"), file, g),
+            Quad(file, RDF_TYPE, n("bl:SourceFile"), g),
+            Quad(file, n("bl:sha256"), Literal(info.sha256), g),
+            Quad(file, n("bl:fileName"), Literal(info.name), g),
+            Quad(file, n("bl:byteSize"), integer(info.bytes), g),
+            Quad(file, n("dct:publisher"), ctx.unit, g),
+            Quad(activity, n("prov:used"), file, g),
+        ]
+        if info.encoding:  # a text's; PDF and Office files carry their own
+            quads.append(Quad(file, n("bl:encoding"), Literal(info.encoding), g))
+        if info.pages is not None:
+            quads.append(Quad(file, n("bl:pageCount"), integer(info.pages), g))
     if meta.title:
         quads.append(Quad(d, n("bl:printedTitle"), zh(meta.title), g))
     if meta.published:
