@@ -54,19 +54,21 @@ class Pieces:
         block.rows.append(TableRow(line=position, cells=cells))
         return True
 
-    def grid(self, where: Locator, rows: list[tuple[list[str], set[int], Locator]]) -> TableBlock:
-        """A table from its expanded rows (cells, the columns where a cell of the row starts, place). A column
-        where no cell starts in any row is a sliver of the grid (two rows' borders a hair apart, which Word and
-        LibreOffice make into a column every cell spans): it is dropped, so it is not a blank column."""
+    def grid(self, where: Locator, rows: list[tuple[list[str], dict[int, int], Locator]]) -> TableBlock:
+        """A table from its expanded rows: (cells on the grid, {column where a cell starts: its span}, place).
+
+        A column of the grid where no cell starts in any row (every row has a cell spanning it: Word and
+        LibreOffice make one where two rows' borders are a hair apart) is dropped, so that it does not stand as
+        a blank column between the others; no text is in it."""
         block = self.table(where)
-        started = set().union(*(starts for _, starts, _ in rows)) if rows else set()
+        started = {column for _, starts, _ in rows for column in starts}
         for cells, _, row_where in rows:
             kept = [text for column, text in enumerate(cells) if column in started]
             if not self.row(block, kept, row_where):
                 break
         return block
 
-    def full(self, rows: list[tuple[list[str], set[int], Locator]]) -> bool:
+    def full(self, rows: list[tuple[list[str], dict[int, int], Locator]]) -> bool:
         """Enough rows gathered: past a table's cell limit (the block will be refused, P211)."""
         return sum(len(cells) for cells, _, _ in rows) > self.limits.room(TableBlock(line=0))
 

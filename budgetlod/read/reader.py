@@ -32,7 +32,7 @@ Reader = Callable[[bytes, str, Reporter, Limits], Read]
 # format -> "module:function". Formats LibreOffice converts share one reader.
 READERS: dict[str, str] = {
     "text": "budgetlod.read.text:read_text",
-    "html": "budgetlod.read.text:read_text",  # until read/html.py: a page read as text with HTML tables
+    "html": "budgetlod.read.html:read_html",
     "pdf": "budgetlod.read.pdf:read_pdf",
     "docx": "budgetlod.read.docx:read_docx",
     "xlsx": "budgetlod.read.xlsx:read_xlsx",
@@ -41,6 +41,7 @@ READERS: dict[str, str] = {
     "odt": "budgetlod.read.office:read_converted",
     "ods": "budgetlod.read.office:read_converted",
     "rtf": "budgetlod.read.office:read_converted",
+    "encrypted": "budgetlod.read.office:read_encrypted",
 }
 
 
