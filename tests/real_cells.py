@@ -15,7 +15,9 @@ leave a choice the matching allows for it:
 - table: the title equals the expected one, else ends with it (``2017年政府采购预算表``), else equals it without a
   printed suffix in brackets (``财政拨款支出预算表（功能科目）``); all tables of that title count, in order (a
   table a reader split at a page break);
-- row: an expected label ``A / B`` (a group cell and a sub-label, or a procurement project and its 经济科目) is
+- row: a one-part label ``A`` is first the row named ``A`` with no project of its own (a procurement item
+  ``会议费``, not the 经济科目 ``会议费`` of a project printed before it), then as below; an expected label
+  ``A / B`` (a group cell and a sub-label, or a procurement project and its 经济科目) is
   found as the joined label ``AB`` (a row's project and name joined count as its label, and its project alone
   when it has no name), else as ``B``, else as ``A`` (also as the row's project); an empty label
   (a table whose one data row has none) is any row; a label printed several times in a table is matched in
@@ -172,7 +174,8 @@ def _strategies(label: str) -> list[tuple[str, str]]:
     parts = _parts(label)
     if not parts:
         return [("any", "")]
-    found = [("joined", "".join(parts))]
+    found = [("alone", parts[0])] if len(parts) == 1 else []  # a row labelled by its name alone, no project
+    found += [("joined", "".join(parts))]
     if len(parts) > 1:
         found += [("last", parts[-1]), ("first", parts[0])]
     return found
@@ -182,6 +185,8 @@ def _matches(row: Row, strategy: str, key: str) -> bool:
     if strategy == "any":
         return True
     whole, project = _row_keys(row)
+    if strategy == "alone":
+        return _joined(row.name) == key and project in ("", key)
     if strategy == "joined":
         return key in whole
     if strategy == "first":

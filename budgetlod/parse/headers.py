@@ -52,8 +52,9 @@ def looks_like_data(cells: list[str], total_labels: set[str]) -> bool:
         return True
     if any(_CODE.match(c) or _CODE_AND_NAME.match(c) for c in stripped[:3] if c):
         return True
-    first = next((c for c in stripped if c), "")
-    return label_key(first) in total_labels
+    texts = [c for c in stripped if c and not looks_like_amount(c)]
+    # a total row; not a header row that begins with 合计 over the columns' names (三公经费 / 会议费 / 培训费)
+    return bool(texts) and all(label_key(c) in total_labels for c in texts)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from budgetlod.text import label_key, squash
 
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 _DIGITS = re.compile(r"^\d+$")
+_MANNER = re.compile(r"(?:组织形式?|方式)$")
 _SEGMENTS = {"function": (3, 2, 2), "economic": (3, 2)}
 
 
@@ -49,7 +50,36 @@ def read_rows(spec: TableSpec, rows: list[TableRow], reporter: Reporter, table: 
     ctx = _Context(spec, reporter, table, layout.width)
     if spec.kind == "two_sided":
         return _read_two_sided(ctx, layout)
-    return _read_single(ctx, layout)
+    halves = _halves(layout)
+    if halves is None:
+        return _read_single(ctx, layout)
+    left, right = (_read_single(_Context(spec, reporter, table, half.width), half) for half in halves)
+    for index, row in enumerate(right.rows, start=len(left.rows) + 1):
+        row.index = index
+    known = {c.path for c in left.columns}
+    left.columns += [c for c in right.columns if c.path not in known]
+    left.rows += right.rows
+    return left
+
+
+def _halves(layout: Layout) -> tuple[Layout, Layout] | None:
+    """A table printed in two halves side by side (基本支出决算表: 人员经费 on the left, 公用经费 on the right,
+    each 科目编码 / 科目名称 / 决算数): its header's top row is the same twice over. The left half's rows are
+    read first, then the right half's."""
+    if layout.numbers or not layout.header or layout.width < 4 or layout.width % 2:
+        return None
+    half = layout.width // 2
+    top = [label_key(c) for c in (layout.header[0].cells + [""] * layout.width)[: layout.width]]
+    if top[:half] != top[half:] or not any(top[:half]):
+        return None
+
+    def cut(rows: list[TableRow], start: int) -> list[TableRow]:
+        return [TableRow(line=r.line, cells=(r.cells + [""] * layout.width)[start : start + half]) for r in rows]
+
+    return (
+        Layout(half, cut(layout.header, 0), cut(layout.data, 0), {}, None),
+        Layout(half, cut(layout.header, half), cut(layout.data, half), {}, None),
+    )
 
 
 def _cells(ctx: _Context, row: TableRow) -> list[str]:
@@ -109,8 +139,10 @@ def _label_roles(ctx: _Context, layout: Layout, positions: list[int]) -> dict[in
     result: dict[int, str] = {}
     for p in positions:
         keys = {label_key(t) for t in texts[p]}
-        if "项目名称" in keys:
+        if "项目名称" in keys or "专项名称" in keys:
             result[p] = "项目名称"
+        elif any(_MANNER.search(k) for k in keys):
+            result[p] = "方式"  # 采购组织形式: how, not what — no part of the row's label
         elif keys & {"类", "款", "项"}:
             result[p] = next(k for k in ("项", "款", "类") if k in keys)
         elif any("编码" in k or "代码" in k for k in keys) or _codes_below(layout, p):
@@ -140,7 +172,7 @@ def _read_single(ctx: _Context, layout: Layout) -> ReadTable:
     parents: list[str] = []
     for source in layout.data:
         cells = _cells(ctx, source)
-        labels = {role: squash(cells[p]) for p, role in roles.items() if p < len(cells)}
+        labels = _labels(cells, roles)
         if not any(labels.values()) and not any(cells[p] for p in columns if p < len(cells)):
             continue  # a blank filler row
         row = Row(line=source.line, index=len(result.rows) + 1, name="", level="item")
@@ -148,6 +180,10 @@ def _read_single(ctx: _Context, layout: Layout) -> ReadTable:
             _coded_labels(ctx, row, labels, parents, totals)
         else:
             row.name = strip_enumeration(labels.get("名称", ""))
+            row.project = labels.get("项目名称") or None
+            code = (labels.get("编码") or "".join(labels.get(k, "") for k in ("类", "款", "项"))).replace(" ", "")
+            if _DIGITS.match(code):  # 科目编码 in a table read as items (机关运行经费 by 经济科目)
+                row.codes = tuple(_split_code(code, _SEGMENTS["function"]))
             _itemise(ctx, row, matcher, totals)
         _values(ctx, row, cells, columns)
         if not row.name and not row.codes and any(v is not None for v in row.values.values()):
@@ -155,6 +191,24 @@ def _read_single(ctx: _Context, layout: Layout) -> ReadTable:
             ctx.reporter.add("P209", row.line, table=ctx.table, values=shown)
         result.rows.append(row)
     return result
+
+
+def _labels(cells: list[str], roles: dict[int, str]) -> dict[str, str]:
+    """Each role's text; of several positions of one role (the 经济科目 and 采购物品名称 of a procurement
+    table), the last one printed on the row; several code positions (类, 款, 项 of a table read as items)
+    joined into one code."""
+    labels: dict[str, str] = {}
+    for p, role in roles.items():
+        text = squash(cells[p]) if p < len(cells) else ""
+        if role == "编码" and text and labels.get(role):
+            labels[role] += text.replace(" ", "")
+        elif text or role not in labels:
+            labels[role] = text
+    for role in ("编码", "类"):
+        code = labels.get(role, "")
+        if code and not labels.get("名称") and not any(ch.isdigit() for ch in code):
+            labels["名称"], labels[role] = code, ""  # 合计 printed across the code and name columns
+    return labels
 
 
 def _guess_label_positions(layout: Layout, expected: int) -> list[int]:
@@ -272,21 +326,24 @@ def _read_two_sided(ctx: _Context, layout: Layout) -> ReadTable:
     result = ReadTable(unit=_header_unit(layout))
     plans: list[tuple[SideSpec, int, dict[int, Column]]] = []
     for side_spec in ctx.spec.sides:
-        positions = sides.get(side_spec.name, [])
-        if not positions:
-            continue
-        columns = assign_columns(positions[1:], layout, side_spec.columns, (), ctx.reporter, ctx.table)
-        for column in columns.values():
-            column.side = side_spec.name  # type: ignore[assignment]
-        result.columns.extend(columns.values())
-        plans.append((side_spec, positions[0], columns))
-    matchers = {s.name: _RowMatcher(s.rows) for s, _, _ in plans}
+        for positions in _label_groups(layout, sides.get(side_spec.name, [])):
+            columns = assign_columns(positions[1:], layout, side_spec.columns, (), ctx.reporter, ctx.table)
+            for column in columns.values():
+                column.side = side_spec.name  # type: ignore[assignment]
+            result.columns.extend(columns.values())
+            plans.append((side_spec, positions[0], columns))
+    matchers = {s.name: _RowMatcher(s.rows) if s.rows else None for s, _, _ in plans}
     counters = {s.name: 0 for s, _, _ in plans}
     for source in layout.data:
         cells = _cells(ctx, source)
+        last: dict[str, Row] = {}  # the row of each side begun on this printed row
         for side_spec, label_position, columns in plans:
             label = squash(cells[label_position]) if label_position < len(cells) else ""
             if not label and not any(cells[p] for p in columns if p < len(cells)):
+                continue
+            before = last.get(side_spec.name)
+            if not label and before is not None and not any(v is not None for v in before.values.values()):
+                _values(ctx, before, cells, columns)  # 支出合计 printed across 功能分类, its amount under 支出用途
                 continue
             counters[side_spec.name] += 1
             side: Side = "income" if side_spec.name == "income" else "expenditure"
@@ -298,7 +355,29 @@ def _read_two_sided(ctx: _Context, layout: Layout) -> ReadTable:
                 _itemise(ctx, row, matchers[side_spec.name], set())
             _values(ctx, row, cells, columns)
             result.rows.append(row)
+            last[side_spec.name] = row
     return result
+
+
+def _label_groups(layout: Layout, positions: list[int]) -> list[list[int]]:
+    """A side's positions cut where another label column starts: the 支出 half of a three-part 收支预算总表
+    holds 功能分类 (name, amount) and 支出用途 (name, amount)."""
+    groups: list[list[int]] = []
+    for p in positions:
+        if groups and _names_below(layout, p):
+            groups.append([p])
+        elif groups:
+            groups[-1].append(p)
+        else:
+            groups.append([p])
+    return groups
+
+
+def _names_below(layout: Layout, position: int) -> bool:
+    """The data cells at a position are names: more of them are text than amounts."""
+    cells = [r.cells[position].strip() for r in layout.data if position < len(r.cells)]
+    texts = [c for c in cells if c and not looks_like_amount(c)]
+    return len(texts) > 1 and len(texts) > sum(1 for c in cells if c and looks_like_amount(c))
 
 
 def _side_coded(ctx: _Context, row: Row, label: str, side: SideSpec) -> None:
@@ -338,4 +417,3 @@ def _side_positions(ctx: _Context, layout: Layout) -> dict[str, list[int]]:
     )
     names = [s.name for s in ctx.spec.sides]
     return {names[0]: list(range(start)), names[1]: list(range(start, layout.width))}
-

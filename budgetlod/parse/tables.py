@@ -21,16 +21,17 @@ from budgetlod.parse.table_read import read_rows
 from budgetlod.parse.text import cn_number, strip_header_unit, unit_in_line
 from budgetlod.read.stream import Block, Note, TableBlock, TableRow
 from budgetlod.settings import setting
-from budgetlod.specs import TableSpec, table_specs
+from budgetlod.specs import SideSpec, TableSpec, table_specs
 from budgetlod.text import label_key, squash
 
 _NUMBER = r"[0-9一二三四五六七八九十]+"
 _NUMBER_ONLY = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?$")
 _PUBLIC_NN = re.compile(r"^公开\s*0*(\d+)\s*表$")
 _COMBINED = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?\s*(\S.*)$")
-_COMPILER = re.compile(r"^(?:编制单位|部\s*门)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
+_COMPILER = re.compile(r"^(?:编制单位|部\s*门(?:名称)?)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
 _TITLE_SUFFIX = re.compile(r"表[（(][^（()）]{1,12}[)）]$")  # 支出预算表（功能科目）: a PDF's table title
 _CONTINUED = re.compile(r"^[（(]?续表[）)]?")
+_COMPILER_TAIL = re.compile(r"^[^\d\s。，,；;：:、]{1,16}$")
 
 
 def match_title(text: str) -> TableSpec | None:
@@ -137,6 +138,9 @@ def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
                 if unit:
                     heading.unit, heading.unit_line = unit, block.line
             continue
+        if heading is not None and heading.compiler and _COMPILER_TAIL.match(text):
+            heading.compiler += text  # 部门名称：江苏省人大 / 单位:万元 / 常委会办公厅 — a name wrapped in its cell
+            continue
         if heading is not None:
             reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
             heading = None
@@ -211,7 +215,7 @@ def _build(found: _Found, reporter: Reporter, max_cells: int) -> Table | None:
         return None
     if spec is None:
         reporter.add("P104", heading.line, table=label, title=title)
-        generic = TableSpec(id="", number=0, kind="items", titles=(title,), labels=("名称",), free_rows=True)
+        generic = _generic_spec(title, found.rows)
         read = read_rows(generic, found.rows, reporter, label)
     else:
         read = read_rows(spec, found.rows, reporter, label)
@@ -233,3 +237,19 @@ def _build(found: _Found, reporter: Reporter, max_cells: int) -> Table | None:
     table.empty = not any(v is not None for r in table.rows for v in r.values.values())
     table.empty_note = found.empty_note
     return table
+
+
+_SIDES = (("income", "收入"), ("expenditure", "支出"))
+
+
+def _generic_spec(title: str, rows: list[TableRow]) -> TableSpec:
+    """The spec of a table no spec knows: items under their names; two-sided when its first row heads a
+    收入 and a 支出 half (收入支出决算总表), each half a label column and its amounts."""
+    first = [label_key(c) for c in rows[0].cells if c.strip()] if rows else []
+    if first == [h for _, h in _SIDES]:
+        sides = tuple(
+            SideSpec(name=name, headers=(head,), label_headers=("项目",), columns=(), operation=operation)
+            for (name, head), operation in zip(_SIDES, ("revenue", "expenditure"), strict=True)
+        )
+        return TableSpec(id="", number=0, kind="two_sided", titles=(title,), sides=sides, free_rows=True)
+    return TableSpec(id="", number=0, kind="items", titles=(title,), labels=("名称",), free_rows=True)

@@ -71,6 +71,8 @@ def ruled_tables(page: Any, number: int) -> list[PdfTable]:
         if not raw:
             continue
         xs = _column_edges(table) or [table.bbox[0] + i for i in range(len(raw[0]))]
+        _narrow_spans(table, raw)
+        _frame_above(page, table, raw)
         rows = [[cell_text(c) for c in r] for r in raw]
         tops = [r.bbox[1] for r in table.rows] if len(table.rows) == len(rows) else [table.bbox[1]] * len(rows)
         cells = list(table.cells)
@@ -84,6 +86,32 @@ def ruled_tables(page: Any, number: int) -> list[PdfTable]:
                 found.append(result)
                 cells = []
     return found
+
+
+def _narrow_spans(table: Any, raw: list[list[str | None]]) -> None:
+    """A row whose first cell is the only one starting on it but does not reach the right edge (``科目编码``
+    under cells merged down from the rows above) spans nothing: its covered cells become ``""``."""
+    if len(table.rows) != len(raw):
+        return
+    right = table.bbox[2]
+    for index, row in enumerate(table.rows):
+        first = row.cells[0] if row.cells else None
+        if _spans_all(raw[index]) and first is not None and first[2] < right - 3:
+            raw[index] = [raw[index][0], *("" for _ in raw[index][1:])]
+
+
+def _frame_above(page: Any, table: Any, raw: list[list[str | None]]) -> None:
+    """A spanning cell drawn as the frame around the whole table (its box reaching below the rows under it)
+    holds every character of the table: keep only its text above the next row (the title and unit lines)."""
+    if len(table.rows) != len(raw):
+        return
+    for index, row in enumerate(table.rows[:-1]):
+        first = row.cells[0] if row.cells else None
+        below = table.rows[index + 1].bbox[1]
+        if first is None or not _spans_all(raw[index]) or first[3] <= below + 3 or below <= first[1]:
+            continue
+        region = page.crop((first[0], first[1], first[2], below), strict=False)
+        raw[index][0] = region.extract_text(x_tolerance=1.5, y_tolerance=3) or ""
 
 
 def _pieces(rows: list[list[str]], raw: list[list[str | None]], tops: list[float]) -> list[tuple[int, int]]:
@@ -156,6 +184,8 @@ def _split_frame_text(rows: list[list[str]], raw: list[list[str | None]], into: 
         cells = rows[start]
         if not any(cells):
             start += 1
+        elif _spanning_header(rows, raw, start):
+            break
         elif _spans_all(raw[start]) or _outside(cells) or _title_row(cells):
             if _spans_all(raw[start]):
                 into.before.extend(_frame_lines(raw[start][0] or ""))
@@ -174,6 +204,23 @@ def _split_frame_text(rows: list[list[str]], raw: list[list[str | None]], into: 
         else:
             break
     into.rows = [r for r in rows[start:end] if any(r)]
+
+
+def _spanning_header(rows: list[list[str]], raw: list[list[str | None]], index: int) -> bool:
+    """A one-line cell across the table right above the column headers (``财政拨款“三公”经费`` over
+    合计 / 因公出国（境）费 / …) is the top of the header, no title or unit line."""
+    text = raw[index][0] or ""
+    if not _spans_all(raw[index]) or "\n" in text.strip() or len(text) > 20 or index + 1 >= len(rows):
+        return False
+    cells = rows[index]
+    following = rows[index + 1]
+    return (
+        not _title_row(cells)
+        and not _outside(cells)
+        and not _spans_all(raw[index + 1])
+        and sum(1 for c in following if c) >= 2
+        and not any(is_amount(c) for c in following)
+    )
 
 
 def text_tables(lines: list[Line], number: int) -> tuple[list[PdfTable], set[int]]:
