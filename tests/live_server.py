@@ -1,5 +1,5 @@
 """A real server for tests: a store ingested from the sample and a small generated corpus, and
-``budgetlod serve`` (uvicorn) on a free loopback port, started and stopped by the tests."""
+``budgetlod serve`` (uvicorn) on a free loopback port, started and stopped by the tests; ``get`` asks it for a path."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from paths import SAMPLE
 
@@ -45,6 +47,19 @@ class LiveServer:
     store: Path
     process: subprocess.Popen[bytes]
     log: Path
+
+
+def get(server: Any, path: str, accept: str | None = None, **headers: str) -> Answer:
+    request = urllib.request.Request(server.url + path)
+    if accept is not None:
+        request.add_header("Accept", accept)
+    for name, value in headers.items():
+        request.add_header(name.replace("_", "-"), value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+    except urllib.error.HTTPError as error:
+        return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
 
 def free_port() -> int:

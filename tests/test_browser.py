@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from expected import read_expected
 from live_server import LiveServer
-from test_cases import read_expected
 
 EXPECTED = Path(__file__).resolve().parent / "cases" / "sample" / "expected.tsv"
 DISCLOSURE_PATH = "/id/disclosure/c694353348dbd08a/2024/unit-budget"

@@ -10,17 +10,16 @@ marks a known failure with its reason.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from expected import parsed_figures, read_expected
 
-from budgetlod.model import UNIT_MULTIPLIERS, Disclosure
+from budgetlod.model import UNIT_MULTIPLIERS
 from budgetlod.parse.document import parse_file
 
 CASES = Path(__file__).resolve().parent / "cases"
-Figure = tuple[str, str, str, str, str]  # table, side, code, name, column
 
 
 def _cases() -> list[Any]:
@@ -30,35 +29,6 @@ def _cases() -> list[Any]:
         marks = [pytest.mark.xfail(reason=meta["xfail"], strict=True)] if meta.get("xfail") else []
         params.append(pytest.param(folder, meta, id=folder.name, marks=marks))
     return params
-
-
-def read_expected(path: Path) -> dict[Figure, tuple[Decimal, int]]:
-    expected: dict[Figure, tuple[Decimal, int]] = {}
-    for text in path.read_text(encoding="utf-8").splitlines():
-        if not text.strip() or text.startswith("#"):
-            continue
-        table, line, side, code, name, figures = text.split("\t")
-        for figure in figures.split(";"):
-            column, value = figure.split("=")
-            key = (table, side, code, name, column)
-            assert key not in expected, f"duplicate figure in {path}: {key}"
-            expected[key] = (Decimal(value), int(line))
-    return expected
-
-
-def parsed_figures(disclosure: Disclosure) -> dict[Figure, tuple[Decimal, int]]:
-    """Every reported figure, in yuan, keyed like the expected file."""
-    figures: dict[Figure, tuple[Decimal, int]] = {}
-    for table in disclosure.tables:
-        assert table.id is not None, f"unrecognised table {table.title!r} at line {table.line}"
-        for row in table.rows:
-            for column, value in row.values.items():
-                if value is None:
-                    continue
-                key = (table.id, row.side or "", row.code, row.name, column)
-                assert key not in figures, f"figure read twice: {key}"
-                figures[key] = (value * table.multiplier, row.line)
-    return figures
 
 
 def source_of(folder: Path, meta: dict[str, Any]) -> Path:

@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import pyshacl
 import pytest
-import rdflib
+from dcat_shacl import NS, findings
 from paths import SAMPLE
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from budgetlod.ingest.bulk import ingest
 from budgetlod.publish.catalog import (
@@ -38,7 +37,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_IRI = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
 SAMPLE_UNIT = "https://w3id.org/budgetlod/id/unit/c694353348dbd08a"
 SAMPLE_SHA256 = "02faf838665ce2faa66c67825d26b6df7ef60b45cb6e4b4178efedf611fd3500"
-SHAPES = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "dcat-ap-3.0.1"
 GENERATED = 50
 SITE = "https://budget.example.org/"
 SPARQL = f"{SITE}sparql"
@@ -48,31 +46,10 @@ CONFIG = CatalogueSettings(
     publisher_name="budgetlod",
 )
 
-NS = {
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "org": "http://www.w3.org/ns/org#",
-    "spdx": "http://spdx.org/rdf/terms#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "hydra": "http://www.w3.org/ns/hydra/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
-
 
 def u(curie: str) -> str:
     prefix, _, local = curie.partition(":")
     return NS[prefix] + local
-
-
-def short(value: str) -> str:
-    for prefix, namespace in NS.items():
-        if value.startswith(namespace):
-            return f"{prefix}:{value[len(namespace) :]}"
-    return value
 
 
 # --- fixtures ---------------------------------------------------------------------------------------
@@ -124,45 +101,6 @@ def build(infos: list[DatasetInfo], page: CataloguePage | None = None, **changes
 @pytest.fixture(scope="module")
 def catalogue(infos: list[DatasetInfo]) -> list[Triple]:
     return build(infos)
-
-
-def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
-    return rdflib.Graph().parse(data=serialize(list(triples), format=RdfFormat.N_TRIPLES), format="nt")
-
-
-def shapes_or_skip(*names: str) -> rdflib.Graph:
-    if not SHAPES.is_dir():
-        pytest.skip(f"DCAT-AP 3.0.1 shapes not found at {SHAPES} (the shared conformance folder beside the repo)")
-    graph = rdflib.Graph()
-    for name in names:
-        graph.parse(SHAPES / name, format="turtle")
-    return graph
-
-
-Finding = tuple[str, str, str, str]  # severity, focus node classes, path, constraint component
-
-
-def findings(triples: Iterable[Triple], *shape_files: str, details: bool = False) -> list[tuple[Finding, str]]:
-    """The top-level SHACL results (with ``details``: also the sh:detail results under them) as
-    (severity, focus classes, path, component) and the focus node."""
-    data = to_rdflib(triples)
-    _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_or_skip(*shape_files), inference="none", allow_warnings=True
-    )
-    assert isinstance(report, rdflib.Graph)
-    sh = rdflib.Namespace(NS["sh"])
-    nested = set(report.objects(None, sh.detail))
-    out: list[tuple[Finding, str]] = []
-    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        if result in nested and not details:
-            continue
-        focus = report.value(result, sh.focusNode)
-        classes = " ".join(sorted(short(str(c)) for c in data.objects(focus, rdflib.RDF.type)))
-        path = report.value(result, sh.resultPath)
-        component = str(report.value(result, sh.sourceConstraintComponent)).rsplit("#", 1)[-1]
-        severity = str(report.value(result, sh.resultSeverity)).rsplit("#", 1)[-1]
-        out.append(((severity, classes, short(str(path)) if path else "", component), str(focus)))
-    return out
 
 
 def objects(triples: Iterable[Triple], subject: str, curie: str) -> list[NamedNode | Literal]:

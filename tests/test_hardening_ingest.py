@@ -14,7 +14,6 @@ code, the message and what the store holds afterwards.
 
 from __future__ import annotations
 
-import csv
 import errno
 import os
 import re
@@ -26,18 +25,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ingest_runs import command, loaded_graphs, report_rows, run
+from paths import SAMPLE
 from pyoxigraph import Store
-from test_ingest import CODELIST, ONTOLOGY, SAMPLE, SAMPLE_GRAPH, command, manifest_lines, published
+from stores import SAMPLE_GRAPH, VOCABULARY, manifest_lines, published
 
+from budgetlod import pipeline as pipeline_module
 from budgetlod.ingest import bulk as ingest_module
 from budgetlod.ingest import loader as loader_module
-from budgetlod import pipeline as pipeline_module
 from budgetlod.ingest.bulk import ingest
 from budgetlod.ingest.loader import PENDING
 from budgetlod.store.embedded import StoreError, count_triples, open_reader, open_writer
 from budgetlod.testing.corpus import generate, write_corpus
 
-VOCABULARY = {ONTOLOGY, CODELIST}
 DAMAGED = "the store is damaged or not a budgetlod store: "
 CRASH = "internal error: ValueError: Invalid IRI code point ' '"
 
@@ -84,22 +84,6 @@ def faults(tmp_path: Path) -> dict[str, str]:
     (hook / "sitecustomize.py").write_text(HOOK, encoding="utf-8")
     path = os.pathsep.join(p for p in (str(hook), os.environ.get("PYTHONPATH", "")) if p)
     return {**os.environ, "PYTHONPATH": path, "BUDGETLOD_TEST_FAULTS": "1"}
-
-
-def run(store: Path, *args: str | Path, env: dict[str, str] | None = None,
-        timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(store, *args), capture_output=True, text=True, timeout=timeout, env=env)
-
-
-def report_rows(path: Path) -> dict[str, dict[str, str]]:
-    """The TSV report, by file."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
-
-
-def loaded_graphs(rows: dict[str, dict[str, str]]) -> dict[str, int]:
-    """graph -> triples of the files the report says were loaded now."""
-    return {r["graph"]: int(r["triples"]) for r in rows.values() if r["status"] in ("ok", "warnings", "violations")}
 
 
 def listing(folder: Path) -> list[str]:

@@ -24,10 +24,10 @@ from paths import SAMPLE
 from budgetlod.cli import main
 from budgetlod.findings import Reporter
 from budgetlod.model import Disclosure
+from budgetlod.parse.document import parse_file, parse_text
+from budgetlod.read.decode import CannotParse
 from budgetlod.read.stream import Limits, TableBlock
 from budgetlod.read.text import to_blocks
-from budgetlod.read.decode import CannotParse
-from budgetlod.parse.document import parse_file, parse_text
 
 T03_ROW = "| 201 | 03 | 50 | 事业运行 | 447.05 | 447.05 | |"  # line 150 of the sample (表3)
 MEMORY = 500 * 1024 * 1024

@@ -10,10 +10,10 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+from expected import read_expected
+from html_tables import parsed
 from live_server import LiveServer
-from test_cases import read_expected
-from test_linked_data import parsed
-from test_rdf_cube import ROUND_TRIP, figure_key
+from round_trip import ROUND_TRIP, figure_key
 
 EXPECTED = Path(__file__).resolve().parent / "cases" / "sample" / "expected.tsv"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"

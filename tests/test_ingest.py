@@ -5,19 +5,19 @@ the progress line. (The 1,000-document run and the killed run are in ``test_inge
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from ingest_runs import command, run_ingest
 from paths import SAMPLE
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import Store
+from stores import CODELIST, ONTOLOGY, SAMPLE_GRAPH, manifest_lines, published
 
 from budgetlod.ingest.bulk import ingest
 from budgetlod.ingest.loader import PENDING
@@ -25,46 +25,6 @@ from budgetlod.ingest.progress import Progress
 from budgetlod.ingest.report import FileOutcome
 from budgetlod.store.embedded import count_triples, open_reader, open_writer
 from budgetlod.testing.corpus import generate, write_corpus
-
-SAMPLE_GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
-ONTOLOGY, CODELIST = "https://w3id.org/budgetlod/ontology", "https://w3id.org/budgetlod/codelist"
-
-
-# --------------------------------------------------------------------------------------------------------
-# Helpers (also used by test_ingest_bulk.py).
-
-
-def command(store: Path, *args: str | Path) -> list[str]:
-    return [sys.executable, "-m", "budgetlod", "ingest", "--store", str(store), *map(str, args)]
-
-
-def run_ingest(store: Path, *args: str | Path, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(store, *args), capture_output=True, text=True, timeout=timeout)
-
-
-def canonical(store: Store) -> dict[str, str]:
-    """graph -> sha256 of its quads as sorted N-Quads lines (the data holds no blank nodes)."""
-    dump: dict[str, str] = {}
-    for graph in store.named_graphs():
-        assert isinstance(graph, NamedNode)
-        lines = sorted(f"{q.subject} {q.predicate} {q.object} ." for q in store.quads_for_pattern(None, None, None, graph))
-        dump[graph.value] = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
-    return dump
-
-
-def published(store_path: Path) -> dict[str, str]:
-    """The canonical dump of the store's current snapshot (what readers see)."""
-    return canonical(open_reader(store_path))
-
-
-def manifest_lines(store_path: Path) -> int:
-    try:
-        return max(0, len((store_path / "ingest-manifest.tsv").read_text(encoding="utf-8").splitlines()) - 1)
-    except (OSError, UnicodeDecodeError):
-        return 0
-
-
-# --------------------------------------------------------------------------------------------------------
 
 
 def test_second_run_skips_unchanged_files_and_a_changed_file_replaces_its_graph(tmp_path: Path) -> None:

@@ -187,3 +187,36 @@ def test_architecture_page_states_the_same_table() -> None:
             continue
         stated = {word.strip("` /") for word in rows[name].split(",") if word.strip("` /") not in ("", "—")}
         assert stated == allowed, (name, stated, allowed)
+
+
+def imported_test_modules(path: Path, test_modules: set[str]) -> set[str]:
+    """The ``tests/test_*.py`` modules a file imports (``test_x``, ``tests.test_x``, ``.test_x``, ``from tests import
+    test_x``), at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            names = [base, *(f"{base}.{alias.name}" if base else alias.name for alias in node.names)]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            pieces = name.split(".")
+            if pieces[0] == "tests":
+                pieces = pieces[1:]
+            if pieces and pieces[0] in test_modules:
+                found.add(pieces[0])
+    return found
+
+
+def test_no_test_module_imports_another() -> None:
+    """What test modules share lives in helper modules named by what it is (``tests/paths.py``,
+    ``tests/expected.py``, ...) or in ``tests/conftest.py``, never in a ``tests/test_*.py`` module (issue 15)."""
+    files = sorted((ROOT / "tests").glob("test_*.py"))
+    names = {path.stem for path in files}
+    wrong = [
+        f"{path.name} imports {other}"
+        for path in files
+        for other in sorted(imported_test_modules(path, names) - {path.stem})
+    ]
+    assert wrong == []

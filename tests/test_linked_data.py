@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 import rdflib
-from live_server import Answer
+from html_tables import parsed
+from live_server import Answer, get
 from paths import SAMPLE
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, parse
 
@@ -41,19 +39,6 @@ RDF_FORMATS = {
     ".jsonld": ("application/ld+json", RdfFormat.JSON_LD),
 }
 RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
-
-
-def get(server: Any, path: str, accept: str | None = None, **headers: str) -> Answer:
-    request = urllib.request.Request(server.url + path)
-    if accept is not None:
-        request.add_header("Accept", accept)
-    for name, value in headers.items():
-        request.add_header(name.replace("_", "-"), value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
 
 def triples(answer: Answer, fmt: RdfFormat) -> list[Any]:
@@ -187,78 +172,6 @@ def test_head_is_answered(live_server: Any) -> None:
 
 
 # --- the HTML pages ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    attrs: dict[str, str]
-    cells: list[tuple[dict[str, str], str]] = field(default_factory=list)
-
-    def figures(self) -> dict[str, str]:
-        return {a["data-column"]: text for a, text in self.cells if "figure" in a.get("class", "").split()}
-
-    def blanks(self) -> set[str]:
-        return {a["data-column"] for a, _ in self.cells if "blank" in a.get("class", "").split() and "data-column" in a}
-
-    def label(self, index: int) -> str:
-        labels = [text for a, text in self.cells if "label" in a.get("class", "").split()]
-        return labels[index] if index < len(labels) else ""
-
-
-class TableParser(HTMLParser):
-    """The body rows of the ``<section id=…>`` of one table, and every link of the page."""
-
-    def __init__(self, table_id: str | None = None) -> None:
-        super().__init__()
-        self.table_id = table_id
-        self.depth = 0  # <section> nesting inside the wanted one
-        self.in_body = False
-        self.rows: list[Row] = []
-        self.cell: tuple[dict[str, str], list[str]] | None = None
-        self.links: list[tuple[str, str]] = []
-        self.anchor: list[str] | None = None
-        self.href = ""
-
-    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k: v or "" for k, v in attrs_list}
-        if tag == "a":
-            self.href, self.anchor = attrs.get("href", ""), []
-        if tag == "section" and (self.depth or attrs.get("id") == self.table_id):
-            self.depth += 1
-        if not self.depth:
-            return
-        if tag == "tbody":
-            self.in_body = True
-        elif tag == "tr" and self.in_body:
-            self.rows.append(Row(attrs))
-        elif tag == "td" and self.in_body:
-            self.cell = (attrs, [])
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self.anchor is not None:
-            self.links.append((self.href, "".join(self.anchor).strip()))
-            self.anchor = None
-        if not self.depth:
-            return
-        if tag == "section":
-            self.depth -= 1
-        elif tag == "tbody":
-            self.in_body = False
-        elif tag == "td" and self.cell is not None:
-            self.rows[-1].cells.append((self.cell[0], "".join(self.cell[1]).strip()))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.cell is not None:
-            self.cell[1].append(data)
-        if self.anchor is not None:
-            self.anchor.append(data)
-
-
-def parsed(html: str, table_id: str | None = None) -> TableParser:
-    parser = TableParser(table_id)
-    parser.feed(html)
-    return parser
 
 
 def expected_rows(table: str) -> Iterator[tuple[str, str, dict[str, str]]]:

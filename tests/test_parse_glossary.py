@@ -7,10 +7,10 @@ from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import GlossaryEntry
-from budgetlod.read.stream import Block
-from budgetlod.read.text import to_blocks
 from budgetlod.parse.glossary import parse_glossary
 from budgetlod.parse.parts import split_parts
+from budgetlod.read.stream import Block
+from budgetlod.read.text import to_blocks
 
 
 def blocks_of(text: str) -> list[Block]:

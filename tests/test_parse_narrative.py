@@ -9,11 +9,11 @@ from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import NarrativeFact, ProjectDescription
-from budgetlod.read.stream import Paragraph
-from budgetlod.read.text import to_blocks
 from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.narrative_clauses import vocabulary
 from budgetlod.parse.parts import split_parts
+from budgetlod.read.stream import Paragraph
+from budgetlod.read.text import to_blocks
 
 Parsed = tuple[list[NarrativeFact], list[ProjectDescription], Reporter]
 # (key, line, amount, change, rate, share, start of the reason)

@@ -9,10 +9,10 @@ from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Amount, AssetItem, Change, Classified, Equipment, Indicator, OtherMatters
-from budgetlod.read.stream import Block
-from budgetlod.read.text import to_blocks
 from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import split_parts
+from budgetlod.read.stream import Block
+from budgetlod.read.text import to_blocks
 
 
 def blocks_of(text: str) -> list[Block]:

@@ -7,10 +7,10 @@ from paths import SAMPLE
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Profile, Staffing
-from budgetlod.read.stream import Block
-from budgetlod.read.text import to_blocks
 from budgetlod.parse.parts import split_parts
 from budgetlod.parse.profile import parse_profile
+from budgetlod.read.stream import Block
+from budgetlod.read.text import to_blocks
 
 
 def blocks_of(text: str) -> list[Block]:

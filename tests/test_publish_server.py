@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dcat_shacl import findings
+from live_server import get
 from pyoxigraph import Quad, RdfFormat, Store, Triple, parse
-from test_dcat import findings
-from test_linked_data import get
 
 from budgetlod import resources
 from budgetlod.publish import jsonld

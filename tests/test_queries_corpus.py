@@ -11,7 +11,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 import pytest
-from test_queries_sample import run
+from named_queries import run
 
 from budgetlod.ingest.bulk import ingest
 from budgetlod.query.dialect import lateral_groups, without_lateral

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from expected import read_expected
+from named_queries import run
 from paths import SAMPLE
-from pyoxigraph import BlankNode, Literal, NamedNode
-from test_cases import read_expected
 
 from budgetlod.cli import main
 from budgetlod.ingest.bulk import ingest
-from budgetlod.query.library import named_queries, named_query
+from budgetlod.query.library import named_queries
 from budgetlod.query.output import width
 from budgetlod.query.params import bind
 from budgetlod.query.run import open_store, run_store
@@ -28,8 +28,6 @@ EXPECTED = ROOT / "tests" / "cases" / "sample" / "expected.tsv"
 UNIT = "乌鲁木齐市12345政务服务热线中心"
 Y2024 = "http://reference.data.gov.uk/id/year/2024"
 DISCLOSURE = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-NUMBERS = {f"{XSD}{t}" for t in ("integer", "decimal", "double")}
 
 
 @pytest.fixture(scope="module")
@@ -43,21 +41,6 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def store(store_path: Path) -> Any:
     return open_store(store_path)
-
-
-def value(term: NamedNode | BlankNode | Literal | None) -> Any:
-    """A cell as Python: numbers as Decimal, the rest as text (None when unbound)."""
-    if term is None:
-        return None
-    if isinstance(term, Literal) and term.datatype.value in NUMBERS:
-        return Decimal(term.value)
-    return term.value
-
-
-def run(store: Any, name: str, binding: str = "values", **params: str) -> list[dict[str, Any]]:
-    query = named_query(name)
-    result = run_store(store, query.text, bind(query, params), binding=binding)
-    return [{v: value(t) for v, t in zip(result.variables, row, strict=True)} for row in result.rows]
 
 
 def yuan(wan: str) -> Decimal:

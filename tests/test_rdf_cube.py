@@ -8,9 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from expected import parsed_figures, read_expected
 from paths import SAMPLE
 from pyoxigraph import Literal, RdfFormat, Store
-from test_cases import parsed_figures, read_expected
+from round_trip import ROUND_TRIP, figure_key
 
 from budgetlod.formats import RDF_FORMATS, to_bytes
 from budgetlod.parse.document import parse_file, parse_text
@@ -18,38 +19,16 @@ from budgetlod.prefixes import sparql_header
 from budgetlod.rdf.cube import name_findings
 from budgetlod.rdf.dsd import dsd_turtle
 from budgetlod.rdf.graph import to_quads
-from budgetlod.specs import spec
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = Path(__file__).resolve().parent / "cases" / "sample" / "expected.tsv"
 GRAPH = "https://w3id.org/budgetlod/id/disclosure/c694353348dbd08a/2024/unit-budget"
-
-ROUND_TRIP = (
-    sparql_header()
-    + """
-SELECT ?type ?op ?code ?name ?column ?amount ?yuan ?line ?level WHERE {
-  ?obs a qb:Observation ; qb:dataSet ?ds ; obeu-measure:amount ?amount ; bl:amountInYuan ?yuan ;
-       bl:sourceColumn ?column ; bl:printedName ?name ; bl:sourceLine ?line ;
-       obeu-dimension:operationCharacter ?op ; bl:aggregationLevel ?level .
-  ?ds bl:tableType ?type .
-  OPTIONAL { ?obs bl:printedCode ?code }
-}"""
-)
 
 
 def store_of(path: Path) -> Store:
     store = Store()
     store.load(to_bytes(to_quads(parse_file(path)), "nq"), format=RdfFormat.N_QUADS)
     return store
-
-
-def figure_key(table_type: str, operation: str, code: str, name: str, column: str) -> tuple[str, str, str, str, str]:
-    """An observation's locator values -> the key of tests/cases/sample/expected.tsv."""
-    table = table_type.rsplit("/", 1)[-1]
-    side = ""
-    if spec(table).kind == "two_sided":
-        side = "income" if operation.endswith("revenue") else "expenditure"
-    return (table, side, code, name, column)
 
 
 def rebuilt_figures(store: Store) -> dict[tuple[str, str, str, str, str], tuple[Decimal, int]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_cases import read_expected
+from expected import read_expected
 
 from budgetlod import resources
 from budgetlod.prefixes import sparql_header

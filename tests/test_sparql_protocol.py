@@ -18,11 +18,11 @@ from typing import Any
 import httpx
 import pytest
 import rdflib
+from expected import read_expected
 from pyoxigraph import DefaultGraph, RdfFormat, parse, serialize
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
-from test_cases import read_expected
 
 from budgetlod.prefixes import sparql_header
 

@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from paths import SAMPLE
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
-from test_shapes import case_files, load, results_for, source_text
+from shape_cases import case_files, load, results_for, source_text
 
 from budgetlod.parse.document import parse_text
 from budgetlod.rdf.graph import to_quads
