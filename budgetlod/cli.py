@@ -60,11 +60,10 @@ def _named(files: tuple[Path, ...]) -> str:
 
 def _disclosure_files(argument: str) -> list[Path]:
     """One argument naming one disclosure: a file, or its files joined by ``+`` (``a-text.pdf+a-tables.pdf``)
-    when no file has that whole name."""
-    path = Path(argument)
-    if "+" not in argument or path.exists():
-        return [path]
-    return [Path(part) for part in argument.split("+") if part]
+    when no file has that whole name (:func:`budgetlod.ingest.groups.split`)."""
+    from budgetlod.ingest.groups import split
+
+    return split(argument)
 
 
 @main.command()
@@ -339,21 +338,25 @@ def ingest(
     gsp_endpoint: str | None,
     state_path: Path | None,
 ) -> None:
-    """Parse, map, validate and load disclosures (files or folders) into the embedded store (docs/ingest.md),
-    or with --endpoint into a remote SPARQL 1.1 store (credentials from BUDGETLOD_REMOTE_USER/_PASSWORD/_AUTH).
+    """Parse, map, validate and load disclosures (files or folders) into the embedded store (docs/ingest.md), or with
+    --endpoint into a remote SPARQL 1.1 store (credentials from BUDGETLOD_REMOTE_USER/_PASSWORD/_AUTH).
 
-    Each disclosure becomes one named graph; a changed file replaces it, an unchanged one is skipped. Files
-    are converted in parallel; progress, and failures as they happen, go to stderr; the summary and the failed
-    files to stdout, every file's outcome to the report. Special files (FIFOs, devices, sockets) are never
-    opened. Exit code 0 when every file was loaded or unchanged; 1 when a file was refused (--strict and
-    Violations, or the same disclosure as another file) and nothing worse happened; 2 when a file could not be
-    read as a disclosure, passed the time or memory limit (file_seconds, file_memory_bytes), or was skipped (not
-    a regular file, a folder that cannot be listed or holds no disclosure) — the rest is loaded — or when the
-    store cannot be used (locked, damaged, not a store) or filled up (no space left: the run stops, what was
-    loaded stays); 3 when converting a file failed with an internal error or its worker process died (a bug:
-    please report; the rest is loaded); 130 when stopped by Ctrl-C, 143 by SIGTERM: what was loaded stays, and
-    running the same command again does the rest. With --endpoint, a graph the store did not take is
-    "unwritten" (the reason says what the remote graph holds now: old, new, absent, partial, unknown): exit 2.
+    Folders are searched for every format budgetlod reads (text, PDF, Word, Excel, HTML; docs/formats.md); the files
+    of one disclosure published in several (x-text.pdf + x-tables.pdf) are read as one, by the rule of
+    docs/ingest.md or a disclosures.txt in the folder, and the grouping is printed. Each disclosure becomes one
+    named graph; a changed file replaces it, an unchanged one is passed over. Files are converted in parallel;
+    progress, and failures as they happen, go to stderr; the summary and the failed files to stdout, every file's
+    outcome to the report. Special files (FIFOs, devices, sockets) are never opened. Exit code 0 when every file was
+    loaded or unchanged; 1 when a file was refused (--strict and Violations, or the same disclosure as another file)
+    and nothing worse happened; 2 when a file could not be read as a disclosure, passed the time or memory limit
+    (file_seconds, file_memory_bytes), or was skipped (an unsupported format, a PDF that needs OCR, a password, not
+    a budget disclosure, not a regular file, a folder that cannot be listed or holds no disclosure) — the rest is
+    loaded — or when nothing at all was loadable, or the store cannot be used (locked, damaged, not a store) or
+    filled up (no space left: the run stops, what was loaded stays); 3 when converting a file failed with an
+    internal error or its worker process died (a bug: please report; the rest is loaded); 130 when stopped by
+    Ctrl-C, 143 by SIGTERM: what was loaded stays, and running the same command again does the rest. With
+    --endpoint, a graph the store did not take is "unwritten" (the reason says what the remote graph holds now: old,
+    new, absent, partial, unknown): exit 2.
     """
     from budgetlod.ingest.bulk import default_jobs
     from budgetlod.ingest.progress import Progress

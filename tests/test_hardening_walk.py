@@ -21,9 +21,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from ingest_runs import command, loaded_graphs, report_rows, run
 from pyoxigraph import NamedNode, Store
-from test_hardening_ingest import VOCABULARY, loaded_graphs, report_rows, run
-from test_ingest import command, manifest_lines, published
+from stores import VOCABULARY, manifest_lines, published
 
 from budgetlod.ingest import walk as walk_module
 from budgetlod.ingest.bulk import ingest
@@ -182,13 +182,14 @@ def test_a_folder_with_no_disclosure_is_not_a_success(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "README.md").write_text("# about\n", encoding="utf-8")
-    (folder / "notes.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "notes.csv").write_text("a,b\n", encoding="utf-8")
     (folder / "unit.meta.json").write_text("{}", encoding="utf-8")
     store = tmp_path / "store"
     result = run(store, folder, timeout=300)
     assert result.returncode == 2, result.stderr
-    message = (f"no disclosure found in {folder} (3 files passed over: README.md, notes.pdf, unit.meta.json; "
-               "disclosures are .txt, .md, .html, .htm files)")
+    message = (f"no disclosure found in {folder} (3 files passed over: README.md, notes.csv, unit.meta.json; "
+               "disclosures are .txt, .md, .html, .htm, .pdf, .docx, .doc, .wps, .xlsx, .xls, .et, .odt, .ods, .rtf "
+               "files)")
     assert f"[ERROR] {message}\n" in result.stderr
     assert result.stdout.splitlines()[1] == f"skipped\t{folder}\t{message}"
     assert result.stdout.startswith("0 loaded (0 clean, 0 with warnings, 0 with violations), 0 unchanged, 0 failed, "

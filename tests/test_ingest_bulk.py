@@ -3,8 +3,8 @@
 * 1,000 generated disclosures (250 units × 2022–2025, seed 2027) with 20 broken ones spread among them —
   5 empty files, 5 with binary bytes, 5 meeting notices (no disclosure), 5 with a wrong table total (Violations,
   refused under ``--strict``) — ingested with ``--strict --jobs 2``: exactly 980 loaded, the 20 reported with
-  their file names and reasons (15 unreadable, 5 refused), exit status 2; a second run loads nothing, reports
-  980 unchanged and the same 20 failures, and leaves the same graphs with the same triple counts.
+  their file names and reasons (10 unreadable, 5 refused, and the 5 notices skipped as not a disclosure), exit
+  status 2; a second run loads nothing, reports 980 unchanged and the same 20, and leaves the same graphs with the same triple counts.
 * 200 disclosures: a run killed with SIGKILL halfway (while a batch is being written, if the poll catches
   one) and then run again ends with a store identical, graph by graph and quad by quad, to an uninterrupted
   run's; the killed run had already published a snapshot with part of the graphs (readers see progress).
@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
+from ingest_runs import command, run_ingest
 from pyoxigraph import Store
-from test_ingest import CODELIST, ONTOLOGY, canonical, command, manifest_lines, published, run_ingest
+from stores import CODELIST, ONTOLOGY, canonical, manifest_lines, published
 
 from budgetlod.ingest.bulk import ingest
 from budgetlod.ingest.loader import PENDING
@@ -50,14 +51,17 @@ def test_1000_documents_with_20_broken_then_a_second_run_changes_nothing(tmp_pat
     first = run_ingest(store, corpus, "--strict", "--jobs", "2", "--report", report, "-q")
     assert first.returncode == 2, first.stderr[-2000:]
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("980 loaded (") and ", 0 unchanged, 20 failed (15 unreadable, 5 refused)" in lines[0]
+    assert lines[0].startswith("980 loaded (")
+    assert ", 0 unchanged, 15 failed (10 unreadable, 5 refused), 5 skipped" in lines[0]
     failures = {f: (status, reason) for status, f, reason in (line.split("\t") for line in lines[1:21])}
     assert set(failures) == set(expected)
     for file, kind in expected.items():
         status, reason = failures[file]
-        assert status == ("refused" if kind == "wrong_table_total" else "unreadable"), (file, kind)
+        wanted = {"wrong_table_total": "refused", "not_a_disclosure": "skipped"}.get(kind, "unreadable")
+        assert status == wanted, (file, kind)
         assert REASONS[kind] in reason, (file, reason)
-        assert f"[ERROR] {file}: {reason}" in first.stderr
+        shown = f"[WARNING] {file}: skipped: {reason}" if status == "skipped" else f"[ERROR] {file}: {reason}"
+        assert shown in first.stderr
     assert lines[21] == f"report: {report}"
 
     rows = json.loads(report.read_text(encoding="utf-8"))["files"]
@@ -70,8 +74,8 @@ def test_1000_documents_with_20_broken_then_a_second_run_changes_nothing(tmp_pat
     second = run_ingest(store, corpus, "--strict", "--jobs", "2", "-q")
     assert second.returncode == 2
     summary = second.stdout.splitlines()[0]
-    assert summary.startswith("0 loaded (0 clean, 0 with warnings, 0 with violations), 980 unchanged, 20 failed "
-                              "(15 unreadable, 5 refused)")
+    assert summary.startswith("0 loaded (0 clean, 0 with warnings, 0 with violations), 980 unchanged, 15 failed "
+                              "(10 unreadable, 5 refused), 5 skipped")
     assert {line.split("\t")[1] for line in second.stdout.splitlines()[1:21]} == set(expected)
     assert count_triples(open_reader(store)) == counts
 

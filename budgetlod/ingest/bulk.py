@@ -18,9 +18,16 @@ transaction (``DROP`` and ``INSERT DATA`` in one update), then records each grap
 * Readers see progress: a snapshot is published every ``publish_every`` seconds while files are loaded, and
   at the end (:meth:`budgetlod.store.embedded.Writer.publish`).
 
+* Several files, one disclosure: a folder's files that are parts of one disclosure (``x-text.pdf`` and
+  ``x-tables.pdf``, or as its ``disclosures.txt`` lists them) are converted as one, their paths joined by ``+``
+  (:mod:`budgetlod.ingest.groups`); each such group is shown (``[INFO] DIR: one disclosure from 2 files: …``)
+  unless the progress is quiet.
 * Robust: the paths are walked without opening anything but regular files (:mod:`budgetlod.ingest.walk`);
   a file that cannot be read is reported and skipped, and so is one whose conversion crashed, died or passed
   a limit (status ``failed``): the run goes on with the others, and what is already in the store is untouched.
+  A file read and found to be nothing to load (unsupported format, needs OCR, password-protected, not a budget
+  disclosure: :data:`~budgetlod.ingest.report.NOT_TO_LOAD`) is ``skipped`` with that reason; a run in which no
+  file was a disclosure says ``nothing loadable in DIR`` (exit code 2).
 * A store that cannot be written (a full disk): the file in progress is not loaded (nothing of it stays in
   what readers see), the run stops (``summary.error``: ``no space left on device while loading FILE: …; N
   files loaded before it; rerun to complete``), the report and manifest list only what was committed, and a
@@ -47,9 +54,9 @@ from budgetlod.ingest.loader import STORE_ERRORS, Loader, WriteFailed, load_grap
 from budgetlod.ingest.manifest import Entry, Manifest, stored_sources
 from budgetlod.ingest.prepare import Prepared, fingerprint, source_key
 from budgetlod.ingest.progress import Progress
-from budgetlod.ingest.report import FileOutcome, IngestSummary, write_report
+from budgetlod.ingest.report import NOT_TO_LOAD, FileOutcome, IngestSummary, write_report
 from budgetlod.ingest.vocabulary import load_vocabulary
-from budgetlod.ingest.walk import SUFFIXES, expand, walk
+from budgetlod.ingest.walk import SUFFIXES, expand, survey
 from budgetlod.store.embedded import StoreError, Writer, damaged, open_writer
 
 __all__ = ["SUFFIXES", "FileOutcome", "IngestSummary", "NotWritten", "Run", "Signals", "Sink", "default_jobs", "drive",
@@ -142,6 +149,7 @@ class Run:
             error=prepared.error,
             seconds=sum(prepared.seconds.values()),
             failure=prepared.failure,
+            skipped=prepared.error is not None and prepared.code in NOT_TO_LOAD,
         )
         if prepared.error is not None or prepared.graph is None:
             return outcome
@@ -207,19 +215,31 @@ def reporting(summary: IngestSummary,
                 summary.report_written = True
             except OSError as exc:
                 warn(summary, listener, f"{summary.report}: the report could not be written: {exc}")
+    if summary.nothing_loadable and listener is not None:
+        listener.line(f"[ERROR] {summary.nothing_message()}")
     if listener is not None:
         listener.finish()
 
 
 def gather(paths: Iterable[Path], summary: IngestSummary, listener: Progress | None) -> list[Path]:
-    """The disclosure files of ``paths`` (:func:`budgetlod.ingest.walk.walk`); what it skipped goes into
-    ``summary.skipped`` and is shown now."""
-    files, skipped = walk(paths)
-    for item in skipped:
+    """The disclosures of ``paths`` (:func:`budgetlod.ingest.walk.survey`: a group's files joined by ``+``);
+    what it skipped goes into ``summary.skipped`` and is shown now, and so are its warnings and (unless quiet)
+    each group of several files."""
+    paths = list(paths)
+    summary.inputs = [str(p) for p in paths]
+    found = survey(paths)
+    for item in found.skipped:
         summary.skipped.append(item.outcome())
         if listener is not None:
             listener.line(item.line)
-    return files
+    if listener is not None:
+        for note in found.notes:
+            listener.line(note)
+        if not listener.quiet:
+            for group in found.groups:
+                if len(group.files) > 1:
+                    listener.line(group.info())
+    return found.files
 
 
 Plan = list[tuple[Path, str | None, Entry | None]]  # file, source key, its manifest entry if unchanged

@@ -1,4 +1,5 @@
-"""The worker side of bulk ingest: one file -> its named graph as N-Quads, ready for the single writer.
+"""The worker side of bulk ingest: one disclosure (a file, or a group of files joined by ``+``:
+:mod:`budgetlod.ingest.groups`) -> its named graph as N-Quads, ready for the single writer.
 
 :func:`prepare` runs in a worker process (:mod:`budgetlod.ingest.converter`; or in the ingesting process for a
 run of fewer than four files): parse, map, validate (the direct SHACL evaluator of
@@ -29,6 +30,7 @@ from pyoxigraph import Quad, RdfFormat, serialize
 
 from budgetlod import __version__, resources
 from budgetlod.errors import BudgetlodError
+from budgetlod.ingest.groups import split
 from budgetlod.ingest.report import INTERNAL, LIMIT
 from budgetlod.limits import TimeLimit, internal_error, past_time, time_limit
 from budgetlod.pipeline import convert
@@ -41,10 +43,10 @@ STAGES = ("parse", "map", "validate", "serialize")
 
 @dataclass
 class Prepared:
-    """One file, converted (``data`` set) or not (``error`` set)."""
+    """One file (or group), converted (``data`` set) or not (``error`` set)."""
 
-    path: str
-    key: str  # the source key: sha256 of the file (and of its .meta.json sidecar, if any)
+    path: str  # a file, or a group's files joined by "+"
+    key: str  # the source key: sha256 of the file (and of its .meta.json sidecar, if any; a group: of all its files)
     sha256: str | None = None  # of the file's bytes, as the graph records it (bl:sha256)
     graph: str | None = None
     data: bytes = b""  # the graph as N-Quads (every quad in ``graph``)
@@ -56,13 +58,25 @@ class Prepared:
     error: str | None = None  # why the file cannot be loaded (it is not a disclosure that can be named)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
     failure: str | None = None  # converting failed: INTERNAL (an exception, a worker died) or LIMIT (time, memory)
-
-
+    code: str | None = None  # the finding code of why it cannot be loaded (R001 unsupported format, P004 …), if any
 
 
 def source_key(path: Path) -> str | None:
-    """The file's identity for "unchanged": its sha256, plus its sidecar's. None when it cannot be read
-    (or is larger than the input limit): the worker reports why."""
+    """The file's identity for "unchanged": its sha256, plus its sidecar's; for a group (its files joined by
+    ``+``), the first file's sha256 (the graph records it: the manifest checks it) and a hash over every file's
+    key, in order, so that changing any one converts the group again. None when a file cannot be read (or is
+    larger than the input limit): the worker reports why."""
+    files = split(str(path))
+    if len(files) == 1:
+        return _file_key(files[0])
+    keys = [_file_key(f) for f in files]
+    if any(k is None for k in keys):
+        return None
+    digest = hashlib.sha256("\n".join(str(k) for k in keys).encode()).hexdigest()[:32]
+    return f"{str(keys[0]).split('+', 1)[0]}+group:{digest}"
+
+
+def _file_key(path: Path) -> str | None:
     limit = int(setting("max_input_bytes"))
     try:
         data = _read_regular(path, limit)
@@ -122,8 +136,9 @@ def _direct() -> DirectValidator | None:
 
 
 def prepare(path: str, key: str | None = None, seconds: float = 0.0) -> Prepared:
-    """Convert one file, in at most ``seconds`` (0: no limit). Never raises: ``error`` says why the file cannot
-    be loaded, ``failure`` whether that is an internal error or a limit (see the module's description)."""
+    """Convert one file (or a group: its files joined by ``+``), in at most ``seconds`` (0: no limit). Never
+    raises: ``error`` says why the file cannot be loaded, ``code`` the finding that says so (when one does),
+    ``failure`` whether that is an internal error or a limit (see the module's description)."""
     started = time.perf_counter()
     try:
         with time_limit(seconds):
@@ -159,9 +174,10 @@ def _prepare(path: str, key: str | None) -> Prepared:
         return validate_quads(quads) if engine is None else engine.validate_ntriples(ntriples(quads, nquads))
 
     try:
-        converted = convert(Path(path), validator=check, lap=lap)
+        converted = convert(split(path), validator=check, lap=lap)
     except BudgetlodError as exc:  # not a disclosure, or one that cannot be named
         outcome.error = str(exc)
+        outcome.code = getattr(getattr(exc, "finding", None), "code", None)
         return outcome
     disclosure = converted.disclosure
     outcome.sha256 = disclosure.source.sha256

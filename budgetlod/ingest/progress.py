@@ -1,6 +1,7 @@
 """Progress of a bulk ingest on stderr: a bar redrawn in place on a terminal, a plain line now and then
 otherwise (logs, CI), nothing with ``--quiet``. Failures are printed as they happen, as
-``[ERROR] file: reason``; with ``--verbose`` every file gets a line.
+``[ERROR] file: reason``, and files skipped for what they are (unsupported format, needs OCR, not a disclosure)
+as ``[WARNING] file: skipped: reason``; with ``--verbose`` every file gets a line.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Progress:
         self.total = total
         self.quiet, self.verbose = quiet, verbose
         self.tty = self.stream.isatty() if tty is None else tty
-        self.done = self.converted = self.failed = 0
+        self.done = self.converted = self.failed = self.skipped = 0
         self.started = time.monotonic()
         self._shown = 0.0
         self._bar_visible = False
@@ -44,7 +45,10 @@ class Progress:
         self.done += 1
         if outcome.status != "unchanged":
             self.converted += 1
-        if outcome.error is not None:
+        if outcome.status == "skipped":
+            self.skipped += 1
+            self.line(f"[WARNING] {outcome.path}: skipped: {outcome.reason}")
+        elif outcome.error is not None:
             self.failed += 1
             self.line(f"[ERROR] {outcome.path}: {outcome.reason}")
         elif self.verbose:
@@ -61,7 +65,8 @@ class Progress:
         left = self.total - self.done
         eta = f", ETA {clock(left / rate)}" if rate and left else ""  # unchanged files ahead make it pessimistic
         share = f"{100 * self.done / self.total:.0f}%" if self.total else "100%"
-        return f"{self.done}/{self.total} files ({share}), {rate:.1f} files/s{eta}, {self.failed} failed"
+        skipped = f", {self.skipped} skipped" if self.skipped else ""
+        return f"{self.done}/{self.total} files ({share}), {rate:.1f} files/s{eta}, {self.failed} failed{skipped}"
 
     def show(self, force: bool = False) -> None:
         if self.quiet:

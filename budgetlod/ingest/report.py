@@ -15,12 +15,15 @@ Statuses (``FileOutcome.status``):
 ``failed``      not loaded: converting it failed — an internal error (``internal error: <type>: <message>``, a
                 bug), its worker process died, or it passed the time or memory limit of one file
                 (``file_seconds``, ``file_memory_bytes``); the run goes on with the other files
-``skipped``     never opened: not a regular file (a FIFO, a device, a socket), a folder that cannot be listed, or
-                a folder given with no disclosure file in it
+``skipped``     never opened: not a regular file (a FIFO, a device, a socket), a folder that cannot be listed, a
+                folder given with no disclosure file in it, or a disclosure ``disclosures.txt`` lists with a file
+                that does not exist; or read and found to be nothing to load (:data:`NOT_TO_LOAD`: an
+                unsupported format, a PDF that needs OCR, a password-protected file, not a budget disclosure)
 
 Exit codes (:meth:`IngestSummary.exit_code`): 130/143 stopped by SIGINT/SIGTERM; 2 the run stopped on the
 store (no space left, cannot write); 3 an internal error (a bug, or a worker that died); 2 a file unreadable,
-past a limit, unwritten or skipped; 1 refused; 0 every file loaded or unchanged.
+past a limit, unwritten or skipped; 2 nothing loadable (nothing loaded, unchanged, refused or unwritten: every
+file failed or was skipped, or there was none); 1 refused; 0 every file loaded or unchanged.
 
 The report file (``<store>/ingest-report.tsv`` or ``--report FILE``; ``.json`` for JSON) has a line per file:
 ``file status graph triples violations warnings parse_warnings seconds reason`` (TSV with a header line; for a
@@ -42,6 +45,9 @@ FAILED = ("unreadable", "refused", "unwritten", "failed")
 EXIT_REFUSED = EXIT_VIOLATIONS  # --strict: a file refused for its violations
 EXIT_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
 INTERNAL, LIMIT = "internal", "limit"  # FileOutcome.failure: a bug (or a worker that died), a limit passed
+NOT_TO_LOAD = ("R001", "R002", "R003", "P004")  # findings that make a file "skipped", not "unreadable"
+LOADABLE = (*LOADED, "unchanged", "refused", "unwritten")  # a disclosure: not "nothing loadable"
+SHOWN_SKIPPED = 10  # skipped files named after the summary line
 COLUMNS = ("file", "status", "graph", "triples", "violations", "warnings", "parse_warnings", "seconds", "reason")
 REMOTE_COLUMNS = (*COLUMNS[:-1], "state", "reason")
 
@@ -60,7 +66,7 @@ class FileOutcome:
     seconds: float = 0.0  # conversion time (in a worker)
     state: str | None = None  # a remote graph not written: what it holds now (budgetlod.store.staging.GraphState)
     failure: str | None = None  # converting it failed: INTERNAL (a bug, a worker died) or LIMIT (time, memory)
-    skipped: bool = False  # never opened (not a regular file, a folder that cannot be listed or holds nothing)
+    skipped: bool = False  # never opened (not a regular file, a folder …), or nothing to load (NOT_TO_LOAD)
 
     @property
     def status(self) -> str:
@@ -113,6 +119,7 @@ class IngestSummary:
     skipped: list[FileOutcome] = field(default_factory=list)  # what the walk of the paths passed over
     notes: list[str] = field(default_factory=list)  # warnings about the run (the report or a snapshot not written)
     report_written: bool = False
+    inputs: list[str] = field(default_factory=list)  # the paths the run was given (for "nothing loadable in …")
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -128,13 +135,33 @@ class IngestSummary:
             return EXIT_CANNOT_RUN
         if self.failures(INTERNAL):
             return EXIT_INTERNAL
-        if self.skipped or any(o.status in ("unreadable", "unwritten", "failed") for o in self.outcomes):
+        if self.skipped or any(o.status in ("unreadable", "unwritten", "failed", "skipped") for o in self.outcomes):
+            return EXIT_CANNOT_RUN
+        if self.nothing_loadable:
             return EXIT_CANNOT_RUN
         return EXIT_REFUSED if self.failed else EXIT_OK
 
     @property
     def failed(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.error is not None]
+        return [o for o in self.outcomes if o.error is not None and not o.skipped]
+
+    @property
+    def all_skipped(self) -> list[FileOutcome]:
+        """What the walk passed over, then the files skipped once read (nothing to load)."""
+        return [*self.skipped, *(o for o in self.outcomes if o.skipped)]
+
+    @property
+    def nothing_loadable(self) -> bool:
+        """The run ended (not stopped) and no file was a disclosure: nothing loaded, unchanged, refused or
+        unwritten."""
+        if self.interrupted or self.stopped or self.error:
+            return False
+        return not any(o.status in LOADABLE for o in self.outcomes)
+
+    def nothing_message(self) -> str:
+        """``nothing loadable in DIR (2 skipped, 1 failed)``."""
+        where = ", ".join(self.inputs) or "the paths given"
+        return f"nothing loadable in {where} ({len(self.all_skipped)} skipped, {len(self.failed)} failed)"
 
     @property
     def loaded(self) -> int:
@@ -146,7 +173,8 @@ class IngestSummary:
 
     def text(self, store: Path | str) -> str:
         """The summary line, then one line per failed file: ``status<TAB>file<TAB>reason`` (a remote graph not
-        written: ``unwritten<TAB>file<TAB>remote graph STATE: reason``)."""
+        written: ``unwritten<TAB>file<TAB>remote graph STATE: reason``), then the skipped files the same way (the
+        first :data:`SHOWN_SKIPPED`, then ``and N more skipped``)."""
         converted = [o for o in self.outcomes if not o.unchanged]
         rate = f" in {self.seconds:.1f} s"
         if converted and self.seconds:
@@ -158,7 +186,8 @@ class IngestSummary:
         unwritten += f", {limit} past a limit" if limit else ""
         kinds = f" ({self.count('unreadable')} unreadable, {self.count('refused')} refused{unwritten})"
         kinds = kinds if failed else ""
-        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        skips = self.all_skipped
+        skipped = f", {len(skips)} skipped" if skips else ""
         left = ""
         if self.interrupted:
             left = f", {self.not_done} not done (interrupted)"
@@ -171,7 +200,9 @@ class IngestSummary:
             + left
             + f"{rate}; store {store}"
         ]
-        lines += [f"{o.status}\t{o.path}\t{o.reason}" for o in [*failed, *self.skipped]]
+        lines += [f"{o.status}\t{o.path}\t{o.reason}" for o in [*failed, *skips[:SHOWN_SKIPPED]]]
+        if len(skips) > SHOWN_SKIPPED:
+            lines.append(f"and {len(skips) - SHOWN_SKIPPED} more skipped (the report lists them)")
         return "\n".join(lines)
 
     def totals(self) -> dict[str, object]:
@@ -183,7 +214,7 @@ class IngestSummary:
             "failed": len(self.failed),
             "internal_errors": self.failures(INTERNAL),
             "past_limit": self.failures(LIMIT),
-            "skipped": len(self.skipped),
+            "skipped": len(self.all_skipped),
             "not_done": self.not_done,
             "interrupted": self.interrupted,
             "stopped": self.stopped,

@@ -1,14 +1,19 @@
 """The files an ingest is given: paths on the command line, folders searched recursively.
 
-A folder's disclosure files are its ``.txt``, ``.md``, ``.html`` and ``.htm`` files, sorted (``README*`` and
-other names are passed over; links to folders are not followed). Nothing is opened here: each entry is
-``stat``-ed, and only a **regular file** is taken — a FIFO, a device or a socket, in a folder (with a
-disclosure's suffix) or on the command line, is skipped with ``not a regular file (a FIFO)`` (opening a FIFO
-waits for a writer forever; a device may never end). A folder that cannot be listed is skipped with
-``cannot list this folder: <reason>``, and a folder given with no disclosure file in it is skipped with
-``no disclosure found in DIR (N files passed over: …)``: each becomes a ``skipped`` outcome of the run
-(reported, in the report, exit code 2), never silence. A path that does not exist is kept: converting it
-says ``cannot open``.
+A folder's disclosure files are its published files — ``.pdf``, ``.docx``, ``.doc``, ``.wps``, ``.xlsx``,
+``.xls``, ``.et``, ``.odt``, ``.ods``, ``.rtf``, ``.html``, ``.htm``, ``.txt`` and ``.md`` (the format is told
+from the content when the file is read) — sorted (``README*``, the manifest ``disclosures.txt`` and other names
+are passed over; links to folders are not followed). The files of one folder that are parts of one disclosure
+(``x-text.pdf`` and ``x-tables.pdf``, or as ``disclosures.txt`` lists them) are one unit, its path their paths
+joined by ``+`` (:mod:`budgetlod.ingest.groups`). Nothing is opened here: each entry is ``stat``-ed, and only
+a **regular file** is taken — a FIFO, a device or a socket, in a folder (with a disclosure's suffix) or on the
+command line, is skipped with ``not a regular file (a FIFO)`` (opening a FIFO waits for a writer forever; a
+device may never end). A folder that cannot be listed is skipped with ``cannot list this folder: <reason>``, a
+disclosure ``disclosures.txt`` lists with a file that does not exist is skipped with the reason, and a folder
+given with no disclosure file in it is skipped with ``no disclosure found in DIR (N files passed over: …)``:
+each becomes a ``skipped`` outcome of the run (reported, in the report, exit code 2), never silence. A path
+that does not exist is kept: converting it says ``cannot open``. Files named on the command line are not
+grouped (name them joined by ``+`` to read them as one).
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetlod.ingest.groups import MANIFEST, Group, group
 from budgetlod.ingest.report import FileOutcome
 
-SUFFIXES = (".txt", ".md", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".odt", ".ods",
+            ".rtf")
 SPECIAL = (
     (stat.S_ISFIFO, "a FIFO"),
     (stat.S_ISSOCK, "a socket"),
@@ -51,15 +58,33 @@ def special(mode: int) -> str:
     return f"not a regular file ({kind})"
 
 
+@dataclass
+class Survey:
+    """What the walk found: the disclosures (one file or a group each), what it skipped, warnings to show."""
+
+    groups: list[Group] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        """Each disclosure's path (a group's: its files joined by ``+``), each once."""
+        return list(dict.fromkeys(g.path for g in self.groups))
+
+
 def wanted(name: str) -> bool:
-    return name.lower().endswith(SUFFIXES) and not name.upper().startswith("README")
+    return (name.lower().endswith(SUFFIXES) and not name.upper().startswith("README")
+            and name.lower() != MANIFEST)
 
 
-def _folder(root: Path, files: list[Path], skipped: list[Skipped]) -> list[Path]:
-    """Walk one folder: its disclosure files into ``files``, what cannot be read into ``skipped``; return the
-    regular files passed over (other suffixes, READMEs)."""
+def _folder(root: Path, survey: Survey) -> list[Path]:
+    """Walk one folder: its disclosures into ``survey.groups`` (grouped: :func:`budgetlod.ingest.groups.group`),
+    what cannot be read into ``survey.skipped``; return the regular files passed over (other suffixes,
+    READMEs)."""
+    skipped = survey.skipped
     passed: list[Path] = []
     found: list[Path] = []
+    manifests: list[Path] = []
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -82,13 +107,18 @@ def _folder(root: Path, files: list[Path], skipped: list[Skipped]) -> list[Path]
                 continue
             if stat.S_ISDIR(mode):
                 passed.append(path)  # a link to a folder: not followed
+            elif entry.name == MANIFEST and stat.S_ISREG(mode):
+                manifests.append(folder)
             elif not wanted(entry.name):
                 passed.append(path)
             elif reason := special(mode):
                 skipped.append(Skipped(path, reason, f"[WARNING] {path}: {reason}"))
             else:
                 found.append(path)
-    files += sorted(found)
+    grouping = group(sorted(found), sorted(manifests))
+    survey.groups += grouping.groups
+    survey.skipped += [Skipped(r.path, r.reason, r.line) for r in grouping.refused]
+    survey.notes += grouping.notes
     return passed
 
 
@@ -103,27 +133,34 @@ def _nothing_found(root: Path, passed: list[Path]) -> Skipped:
     return Skipped(root, reason, f"[ERROR] {reason}")
 
 
-def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
-    """The disclosure files of ``paths`` (files as given, folders searched; a file named twice is taken once),
-    and what was skipped (see the module's description)."""
-    files: list[Path] = []
-    skipped: list[Skipped] = []
+def survey(paths: Iterable[Path]) -> Survey:
+    """The disclosures of ``paths`` (files as given, each alone; folders searched and their files grouped), and
+    what was skipped (see the module's description)."""
+    found = Survey()
     for path in paths:
         try:
             mode = path.stat().st_mode
         except OSError:
-            files.append(path)  # converting it says why it cannot be opened
+            found.groups.append(Group((path,), path.parent))  # converting it says why it cannot be opened
             continue
         if stat.S_ISDIR(mode):
-            before = len(files)
-            passed = _folder(path, files, skipped)
-            if len(files) == before and not any(s.path == path for s in skipped):  # (listed, but nothing in it)
-                skipped.append(_nothing_found(path, passed))
+            before, refused = len(found.groups), len(found.skipped)
+            passed = _folder(path, found)
+            unlisted = any(s.path == path for s in found.skipped[refused:])  # cannot list this folder
+            if len(found.groups) == before and not unlisted:
+                found.skipped.append(_nothing_found(path, passed))
         elif reason := special(mode):
-            skipped.append(Skipped(path, reason, f"[WARNING] {path}: {reason}"))
+            found.skipped.append(Skipped(path, reason, f"[WARNING] {path}: {reason}"))
         else:
-            files.append(path)
-    return list(dict.fromkeys(files)), skipped
+            found.groups.append(Group((path,), path.parent))
+    return found
+
+
+def walk(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """The disclosures of ``paths`` (:func:`survey`): each one's path (a group's files joined by ``+``; a file
+    named twice is taken once), and what was skipped."""
+    found = survey(paths)
+    return found.files, found.skipped
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -131,4 +168,4 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return walk(paths)[0]
 
 
-__all__ = ["SUFFIXES", "Skipped", "expand", "special", "walk"]
+__all__ = ["SUFFIXES", "Skipped", "Survey", "expand", "special", "survey", "walk"]
