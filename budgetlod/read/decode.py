@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import stat
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,28 @@ class CannotParse(BudgetlodError):
 
 def refuse(code: str, **fields: Any) -> CannotParse:
     return CannotParse(make_finding(code, None, **fields))
+
+
+# What the libraries reading a zip-based Office file raise on a damaged one (lxml's XMLSyntaxError is a
+# SyntaxError; a truncated zip is BadZipFile, EOFError or zlib.error): each reader adds its own to these.
+DAMAGED: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    EOFError,
+    SyntaxError,
+)
+
+
+def damage(exc: BaseException) -> str:
+    """A library's exception as the one-line reason of a damaged file (at most 160 characters)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 _SPECIAL = (

@@ -17,13 +17,11 @@
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
 from collections.abc import Iterator
 from typing import Any
 
 from budgetlod.findings import Reporter
-from budgetlod.read.decode import refuse
+from budgetlod.read.decode import DAMAGED, damage, refuse
 from budgetlod.read.docx_numbering import Numbering
 from budgetlod.read.pieces import Pieces
 from budgetlod.read.stream import Limits, Locator, Read
@@ -241,32 +239,17 @@ def read_docx(data: bytes, name: str, reporter: Reporter, limits: Limits) -> Rea
     import docx  # a reader imports its library when it is called
     from docx.opc.exceptions import PackageNotFoundError
 
+    damaged: tuple[type[BaseException], ...] = (PackageNotFoundError, NotImplementedError, *DAMAGED)
     try:
         document = docx.Document(io.BytesIO(data))
         styles = {s.style_id: (s.name or "").lower() for s in document.styles if s.style_id}
         numbering = Numbering.of(document)
         body = document.element.body
-    except (
-        PackageNotFoundError,
-        zipfile.BadZipFile,
-        zlib.error,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        EOFError,
-        SyntaxError,
-        NotImplementedError,
-    ) as exc:
-        raise refuse("R004", kind=KIND, reason=_reason(exc)) from exc
+    except damaged as exc:
+        raise refuse("R004", kind=KIND, reason=damage(exc)) from exc
     paged = body.find(f".//{_W}lastRenderedPageBreak") is not None
     walker = _Walker(Pieces(reporter, limits), name, styles, numbering, paged)
     walker.body(body)
     return walker.pieces.read(pages=walker.page if paged else None)
 
 
-def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "…"

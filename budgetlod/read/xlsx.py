@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from budgetlod.findings import Reporter
 from budgetlod.read.cellformat import format_value
-from budgetlod.read.decode import CannotParse, refuse
+from budgetlod.read.decode import DAMAGED, CannotParse, damage, refuse
 from budgetlod.read.pieces import Pieces
 from budgetlod.read.stream import Limits, Locator, Read
 from budgetlod.text import squash
@@ -193,19 +193,8 @@ def _sheets(data: bytes, kind: str) -> Iterable[tuple[Sheet, bool]]:
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except CannotParse:
         raise
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        TypeError,
-        AttributeError,
-        IndexError,
-        OSError,
-        EOFError,
-        SyntaxError,
-    ) as exc:  # lxml's XMLSyntaxError is a SyntaxError
-        raise refuse("R004", kind=kind, reason=_reason(exc)) from exc
+    except (InvalidFileException, *DAMAGED) as exc:
+        raise refuse("R004", kind=kind, reason=damage(exc)) from exc
     try:
         for worksheet in book.worksheets:
             sheet = Sheet(worksheet.title)
@@ -222,6 +211,3 @@ def _sheets(data: bytes, kind: str) -> Iterable[tuple[Sheet, bool]]:
         book.close()
 
 
-def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "…"
