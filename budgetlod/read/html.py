@@ -26,6 +26,7 @@ from typing import Any
 from budgetlod.findings import Reporter
 from budgetlod.read.decode import refuse
 from budgetlod.read.pieces import Pieces
+from budgetlod.read.spans import expand_row
 from budgetlod.read.stream import Limits, Locator, Note, Read, TableBlock
 from budgetlod.read.text import defuse_charrefs
 
@@ -198,28 +199,12 @@ class _Page:
     ) -> list[str]:
         """colspan/rowspan -> blank cells; ``starts`` gets the columns where a cell of this row starts (and
         its colspan)."""
-        out: list[str] = []
-        room = self.pieces.limits.room(TableBlock(line=0))
-        column = index = 0
-        while len(out) <= room:
-            if pending.get(column, 0) > 0:
-                pending[column] -= 1
-                out.append("")
-                column += 1
-            elif index < len(row):
-                cell = row[index]
-                index += 1
-                colspan = self._span(notes, cell, "colspan", line)
-                rowspan = self._span(notes, cell, "rowspan", line)
-                starts[len(out)] = colspan
-                out.append(_cell_text(cell))
-                out.extend([""] * (colspan - 1))
-                if rowspan > 1:
-                    for k in range(colspan):
-                        pending[column + k] = rowspan - 1
-                column += colspan
-            else:
-                break
+        spans = [
+            (_cell_text(cell), self._span(notes, cell, "colspan", line), self._span(notes, cell, "rowspan", line))
+            for cell in row
+        ]
+        out, found = expand_row(spans, pending, self.pieces.limits.room(TableBlock(line=0)))
+        starts.update(found)
         return out
 
     def _span(self, notes: list[Note], cell: Any, name: str, line: int | None) -> int:

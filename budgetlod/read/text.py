@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 from budgetlod.findings import Reporter
 from budgetlod.read.decode import decode
+from budgetlod.read.spans import expand_row
 from budgetlod.read.stream import Block, Limits, Note, Paragraph, Read, TableBlock, TableRow
 
 _TAG = re.compile(r"<[^<>]+>")  # not [^>]: a run of "<" without ">" would take quadratic time
@@ -162,25 +163,7 @@ def _expand_spans(line: int, raw_rows: list[tuple[int, list[tuple[str, int, int]
     block = TableBlock(line=line)
     pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
     for row_line, cells in raw_rows:
-        out: list[str] = []
-        room = limits.room(block)
-        col = index = 0
-        while len(out) <= room:
-            if pending.get(col, 0) > 0:
-                pending[col] -= 1
-                out.append("")
-                col += 1
-            elif index < len(cells):
-                text, colspan, rowspan = cells[index]
-                index += 1
-                out.append(text)
-                out.extend([""] * (colspan - 1))
-                if rowspan > 1:
-                    for k in range(colspan):
-                        pending[col + k] = rowspan - 1
-                col += colspan
-            else:
-                break
+        out, _ = expand_row(cells, pending, limits.room(block))
         if not limits.admit(block, row_line, len(out)):
             break
         block.rows.append(TableRow(line=row_line, cells=out))
