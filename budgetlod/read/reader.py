@@ -59,7 +59,8 @@ def read_bytes(data: bytes, name: str, reporter: Reporter, limits: Limits | None
         raise refuse("R001", kind=str(exc)) from exc
     if kind != "text" and not data.strip():
         raise refuse("P001")
-    read = reader(kind)(data, name, reporter, limits or Limits.from_settings())
+    # a locator names the file, not where it lies on this machine: the same document gives the same graph
+    read = reader(kind)(data, Path(name).name, reporter, limits or Limits.from_settings())
     source = SourceInfo(
         path=name,
         name=Path(name).name,
