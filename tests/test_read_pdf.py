@@ -11,6 +11,7 @@ import sys
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +20,7 @@ from budgetlod.model import Finding
 from budgetlod.parse.document import parse_files
 from budgetlod.read.decode import CannotParse
 from budgetlod.read.pdf import read_pdf
+from budgetlod.read.pdf_tables import cell_text, split_row
 from budgetlod.read.stream import Limits, Paragraph, Read, TableBlock, TableRow
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "real"
@@ -119,6 +121,29 @@ def test_a_row_cut_by_the_page_break_is_joined() -> None:
     ]
 
 
+def test_a_new_row_after_the_page_break_is_not_joined() -> None:
+    """普陀区财政局 2024 收入支出决算总表: ``本年收入合计`` ends p. 6 complete; p. 7 opens with a row of its own
+    (``使用非财政拨款结余（含专用结余）`` / ``结余分配``, a label on each side), or one with a sequence mark."""
+    last = ["本年收入合计", "2,946.25", "本年支出合计", "2,940.05"]
+    assert not split_row(last, ["使用非财政拨款结余（含专用结余）", "", "结余分配", ""])
+    assert not split_row(["", "", "七、文化旅游体育", "1.00"], ["", "", "八、社会保障", ""])
+    assert not split_row(["住房保障", "1.00"], ["（一）住房", ""])
+    assert split_row(["", "", "八、社会保障和就", "1,608.51"], ["", "", "业支出", ""])
+    assert split_row(["当年收入", "13,649.07", "当年支出小计", "13,649.07"], ["小计", "", "", ""])
+
+
+def test_a_label_wrapped_in_its_cell_goes_on_after_the_break_only_when_its_line_is_full() -> None:
+    """Neither part with amounts: the row goes on only in a column whose text wrapped and filled its cell."""
+    assert split_row(["", "216 商业服务业等", ""], ["", "支出", ""], {1})
+    assert not split_row(["", "216 商业服务业等", ""], ["", "支出", ""], set())
+    assert not split_row(["", "216 商业服务业等", ""], ["", "217 金融支出", "支出"], {1})
+
+
+def test_a_code_wrapped_in_a_narrow_cell_is_one_token() -> None:
+    assert cell_text("特定目标1010\n122\nU") == "特定目标1010122U"
+    assert cell_text("Project 2\nPhase") == "Project 2 Phase"
+
+
 def test_a_table_continued_on_the_next_page_is_one_table_for_the_parser() -> None:
     """财政拨款基本支出预算表 of 2017 runs over pp. 12-15: one table, its codes in order, 30228 工会经费 21.00."""
     disclosure = parse_files([real(CONGRESS_2017)])
@@ -191,3 +216,54 @@ def test_unreadable_pdfs_are_refused_with_one_finding(name: str, code: str, mess
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"[ERROR] {path}: {message}"]
     assert "Traceback" not in result.stderr
+
+
+# --- PDFium for the characters and rulings, pdfplumber as the fallback
+
+
+def _both_readings(path: Path, index: int) -> tuple[Any, Any, bool]:
+    import io
+
+    import pdfplumber
+
+    from budgetlod.read import pdf_pdfium
+
+    data = path.read_bytes()
+    plain = pdfplumber.open(io.BytesIO(data)).pages[index]
+    fast = pdfplumber.open(io.BytesIO(data)).pages[index]
+    document = pdf_pdfium.open_document(data)
+    assert document is not None
+    return plain, fast, pdf_pdfium.install(document, index, fast)
+
+
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [("js-provincial-congress-2019-budget-tables.pdf", 2), ("sh-putuo-finance-bureau-2024-final-accounts.pdf", 5)],
+)
+def test_pdfium_gives_pdfplumbers_characters_and_rulings(name: str, index: int) -> None:
+    """A page turned 90° (Jiangsu) and an upright one (Putuo): the same glyphs at the same places, the same
+    ruling edges, whether pdfminer.six or PDFium interprets the page."""
+    plain, fast, installed = _both_readings(real(name), index)
+    assert installed
+
+    def glyphs(page: Any) -> list[tuple[str, float, float, float, float, float]]:
+        return sorted(
+            (c["text"], round(c["x0"]), round(c["top"]), round(c["x1"]), round(c["bottom"]), round(c["size"]))
+            for c in page.chars
+            if c["text"].strip()
+        )
+
+    def edges(page: Any) -> list[tuple[str, int, int, int, int]]:
+        return sorted(
+            (e["orientation"], round(e["x0"]), round(e["top"]), round(e["x1"]), round(e["bottom"])) for e in page.edges
+        )
+
+    assert glyphs(fast) == glyphs(plain)
+    assert len(fast.edges) == len(plain.edges)
+    assert sum(a != b for a, b in zip(edges(fast), edges(plain), strict=True)) <= len(plain.edges) // 20
+
+
+def test_pdfplumber_reads_the_pages_pdfium_cannot_give_the_same_way() -> None:
+    """Glyphs without Unicode (pdfminer's ``(cid:N)``, which the reader needs to refuse the page): pdfplumber."""
+    _, fast, installed = _both_readings(FIXTURES / "cid-glyphs.pdf", 0)
+    assert not installed and any(c["text"].startswith("(cid:") for c in fast.chars)

@@ -26,7 +26,7 @@ TODAY: dict[str, float] = {
     "real-js-cppcc-office-2019": 1.000,
     "real-js-party-office-2018": 1.000,
     "real-js-party-office-2019": 1.000,
-    "real-sh-putuo-2024-final": 0.989,
+    "real-sh-putuo-2024-final": 1.000,
 }
 KNOWN_SHORT: dict[str, str] = {
     case: f"the PDF reader reads {share:.0%} of the cells right today (issue 16 open)"

@@ -1,7 +1,8 @@
 """The PDF reader: a PDF with a text layer -> paragraphs and tables in reading order, each piece at its page.
 
-Per page (pdfplumber, on pdfminer.six): the ruled tables (:mod:`budgetlod.read.pdf_tables`), then the
-characters outside them grouped into lines; runs of lines whose segments line up become tables printed
+Per page (pdfplumber, on the characters and ruling lines PDFium gives, :mod:`budgetlod.read.pdf_pdfium`;
+pdfminer.six where PDFium cannot give them the same way): the ruled tables (:mod:`budgetlod.read.pdf_tables`),
+then the characters outside them grouped into lines; runs of lines whose segments line up become tables printed
 without rulings; the rest are paragraphs (:mod:`budgetlod.read.pdf_text`). Across the pages: page headers,
 footers and numbers (in the top or bottom margin, a page number or the same text on three pages or more),
 watermarks (rotated text) and the table of contents are dropped, each with a finding R101; a table at the
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from budgetlod.findings import Reporter
+from budgetlod.read import pdf_pdfium
 from budgetlod.read.decode import CannotParse, refuse
 from budgetlod.read.pdf_tables import (
     PdfTable,
@@ -109,8 +111,11 @@ def _read_pages(data: bytes) -> list[_Page]:
             raise refuse("R004", kind="PDF", reason="no pages (truncated or corrupt)")
         pages: list[_Page] = []
         unreadable: list[int] = []
+        fast = pdf_pdfium.open_document(data)
         for number, page in enumerate(pdf.pages, 1):
             try:
+                if fast is not None:
+                    pdf_pdfium.install(fast, number - 1, page)
                 read = _read_page(page, number)
             except CannotParse:
                 raise
@@ -123,6 +128,8 @@ def _read_pages(data: bytes) -> list[_Page]:
             else:
                 pages.append(read)
             page.close()
+        if fast is not None:
+            fast.close()
     if unreadable:
         raise refuse("R002", pages=_ranges(unreadable))
     return pages
@@ -173,7 +180,7 @@ def _read_page(page: Any, number: int) -> _Page | None:
             result.items.append((-1.0, _Dropped("a watermark", text[:60])))
     tables = ruled_tables(page, number) if page.lines or page.rects else []
     boxes = [(top - 1, bottom + 1, x0 - 1, x1 + 1) for t in tables for x0, top, x1, bottom in t.cells]
-    outside = [c for c in upright if not any(_inside(c, box) for box in boxes)]
+    outside = _outside_boxes(upright, boxes)
     result.lines = chars_to_lines(outside, number)
     result.tables = tables
     return result
@@ -187,11 +194,15 @@ def _rotated(char: dict[str, Any]) -> bool:
     return not (abs(a) < 1e-3 and abs(d) < 1e-3)
 
 
-def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
-    top, bottom, left, right = box
-    middle = (char["top"] + char["bottom"]) / 2
-    centre = (char["x0"] + char["x1"]) / 2
-    return bool(top <= middle <= bottom and left <= centre <= right)
+def _outside_boxes(chars: list[dict[str, Any]], boxes: list[tuple[float, float, float, float]]) -> list[dict[str, Any]]:
+    """The characters whose middle is in none of the boxes (top, bottom, left, right)."""
+    kept: list[dict[str, Any]] = []
+    for char in chars:
+        middle = (char["top"] + char["bottom"]) / 2
+        centre = (char["x0"] + char["x1"]) / 2
+        if not any(top <= middle <= bottom and left <= centre <= right for top, bottom, left, right in boxes):
+            kept.append(char)
+    return kept
 
 
 def _image_cover(page: Any) -> float:
@@ -353,7 +364,7 @@ def _join(table: PdfTable, previous: PdfTable, out: _Builder) -> None:
     drop_repeated_header(table, previous)
     for text in table.dropped:
         out.dropped(table.page, "a table header repeated", text[:60])
-    if table.rows and previous.rows and split_row(previous.rows[-1], table.rows[0]):
+    if table.rows and previous.rows and split_row(previous.rows[-1], table.rows[0], previous.wrapped):
         joined = join_row(previous.rows[-1], table.rows[0])
         for block in reversed(out.blocks):
             if isinstance(block, TableBlock) and block.rows:

@@ -14,6 +14,7 @@ and a row cut in two by the break (``八、社会保障和就`` / ``业支出``,
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,10 @@ _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _OUTSIDE = re.compile(
     r"(?:^|\s)(?:编制)?(?:部门|单位|单位名称|编制单位)\s*[:：]|单\s*位\s*[:：]|^[（(]?续表|^公开\S{0,4}表|^表"
 )
+_SEQUENCE = re.compile(
+    r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、．]|\d{1,2}\.(?!\d))"
+)
+_CODE_WRAP = re.compile(r"(?:^|[^\x00-\x7f])(?=[0-9A-Za-z]*\d)[0-9A-Za-z]+$")  # a last token, a digit in it
 _TITLE = re.compile(r"表(?:[（(][^）)]{1,12}[）)])?$")
 SETTINGS = {
     "vertical_strategy": "lines",
@@ -50,6 +55,7 @@ class PdfTable:
     after: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # a repeated header, when continued
     cells: list[tuple[float, float, float, float]] = field(default_factory=list)  # (x0, top, x1, bottom)
+    wrapped: set[int] = field(default_factory=set)  # columns of the last row whose text fills its last line
 
     @property
     def width(self) -> int:
@@ -57,9 +63,17 @@ class PdfTable:
 
 
 def cell_text(text: str | None) -> str:
+    """A cell's lines as one text; a code wrapped inside a narrow cell (``1010122`` / ``U``: a line of one
+    token with a digit, running on into letters or digits) is joined without a space."""
     if not text:
         return ""
-    return squash_cjk_spaces(join_lines(text.split("\n")))
+    parts: list[str] = []
+    for line in (part.strip() for part in text.split("\n")):
+        if parts and line and _CODE_WRAP.search(parts[-1]) and line[0].isascii() and line[0].isalnum():
+            parts[-1] += line
+        elif line:
+            parts.append(line)
+    return squash_cjk_spaces(join_lines(parts))
 
 
 def ruled_tables(page: Any, number: int) -> list[PdfTable]:
@@ -81,11 +95,44 @@ def ruled_tables(page: Any, number: int) -> list[PdfTable]:
             filled = next((i for i in range(first, last) if any(rows[i])), first)
             result = PdfTable(number, tops[filled], table.bbox[3], xs, [], right=table.bbox[2], cells=cells)
             _split_frame_text(rows[first:last], raw[first:last], result)
+            tail = next((i for i in range(last - 1, first - 1, -1) if any(rows[i])), None)
+            if tail is not None and len(table.rows) == len(rows):
+                top, bottom = table.rows[tail].bbox[1], table.rows[tail].bbox[3]
+                band = [c for c in page.chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+                result.wrapped = _full_cells(band, table.rows[tail].cells, rows[tail])
             _drop_empty_columns(result)
             if result.rows or result.before or result.after:
                 found.append(result)
                 cells = []
     return found
+
+
+def _full_cells(chars: list[dict[str, Any]], boxes: list[Any], texts: list[str]) -> set[int]:
+    """The columns whose text wraps in its cell and has no room left on its last line (the next glyph would
+    cross the cell's padding at the right): a label that may go on in the next row, cut by a page break."""
+    full: set[int] = set()
+    for index, box in enumerate(boxes):
+        if box is None or index >= len(texts) or not texts[index] or is_amount(texts[index]):
+            continue
+        x0, top, x1, bottom = box
+        inside = [
+            c
+            for c in chars
+            if c["text"].strip()
+            and x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+            and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+        ]
+        if not inside:
+            continue
+        last = max(c["top"] for c in inside)
+        line = [c for c in inside if c["top"] >= last - c["size"] / 2]
+        if len(line) == len(inside):
+            continue  # one line: nothing wrapped
+        size = max(c["size"] for c in line)
+        padding = max(0.0, min(c["x0"] for c in inside) - x0)
+        if max(c["x1"] for c in line) + size > x1 - padding:
+            full.add(index)
+    return full
 
 
 def _narrow_spans(table: Any, raw: list[list[str | None]]) -> None:
@@ -141,6 +188,7 @@ def _drop_empty_columns(table: PdfTable) -> None:
     if len(keep) == len(table.rows[0]) or not keep:
         return
     table.rows = [[r[i] for i in keep] for r in table.rows]
+    table.wrapped = {keep.index(i) for i in table.wrapped if i in keep}
     if len(table.xs) > max(keep):
         table.xs = [table.xs[i] for i in keep]
 
@@ -284,6 +332,7 @@ def remap(table: PdfTable, onto: PdfTable) -> None:
                 cells[target] = join_lines([cells[target], text]) if cells[target] else text
         rows.append(cells)
     table.rows, table.xs = rows, list(onto.xs)
+    table.wrapped = {targets[i] for i in table.wrapped if i < len(targets)}
 
 
 def _nearest(xs: list[float], x: float) -> int:
@@ -303,17 +352,31 @@ def drop_repeated_header(table: PdfTable, previous: PdfTable) -> None:
         table.rows = table.rows[count:]
 
 
-def split_row(previous: list[str], first: list[str]) -> bool:
+def split_row(previous: list[str], first: list[str], wrapped: set[int] | None = None) -> bool:
     """Whether ``first`` (the first row on a page) is the rest of ``previous`` (the last row on the page
-    before): its text only in columns where the earlier part has text, and not both parts with amounts."""
+    before): its text only in columns where the earlier part has text, not both parts with amounts, and
+    when neither has amounts, ``first``'s text only in the columns ``wrapped`` (whose text in ``previous``
+    fills its cell to the right edge, as a label wrapped in its cell does)."""
     filled = [i for i, c in enumerate(first) if c]
     if not filled or len(first) != len(previous):
         return False
     if any(not previous[i] for i in filled):
         return False
-    if any(is_amount(c) for c in first) == any(is_amount(c) for c in previous):
-        return False  # both with amounts: two rows; neither: nothing tells
+    with_amounts = any(is_amount(c) for c in first), any(is_amount(c) for c in previous)
+    if all(with_amounts):
+        return False  # both with amounts: two rows
+    if not any(with_amounts) and not (wrapped and all(i in wrapped for i in filled)):
+        return False  # neither: only a label filling its cell tells
+    if _SEQUENCE.match(first[filled[0]]) or _labels_both_sides(previous, first, filled):
+        return False  # a row of its own: ``一、…``, or a label on each side of a two-sided table
     return not any(_CODE.match(first[i]) and _CODE.match(previous[i]) and len(first[i]) >= 3 for i in filled)
+
+
+def _labels_both_sides(previous: list[str], first: list[str], filled: list[int]) -> bool:
+    """``first`` has text (no amount) in two label columns with an amount column of ``previous`` between
+    them: the ``收入`` and ``支出`` sides of a two-sided table each start a row."""
+    labels = [i for i in filled if not is_amount(first[i])]
+    return any(any(is_amount(previous[j]) for j in range(a + 1, b)) for a, b in itertools.pairwise(labels))
 
 
 def join_row(previous: list[str], first: list[str]) -> list[str]:

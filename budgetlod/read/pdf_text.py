@@ -27,6 +27,7 @@ _PART = re.compile(r"^第[一二三四五六七八九十]+部分\s*(.*)$")
 _PART_WORDS = ("概况", "表", "说明", "解释", "事项", "报告")
 _SENTENCE_END = "。；！？!?:：」”）)"
 _PAGE_NUMBER = re.compile(r"^[\W_]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:[/／]|共)\s*\d{1,4}\s*页?)?[\W_]*$")
+_NO_LINE_START = set("，。、；：！？）》」』”’%％,.;:!?)")
 TOC_TITLE = re.compile(r"^目\s*录$")
 
 
@@ -68,6 +69,7 @@ class Line:
     x1: float
     size: float
     segments: list[tuple[float, float, str]] = field(default_factory=list)
+    lead: float = 0.0  # the width of the first unbreakable run (``0.00%，``): what the line before had no room for
 
     @property
     def text(self) -> str:
@@ -122,7 +124,22 @@ def _line(chars: list[dict[str, Any]], page: int) -> Line:
     segments = [(a, b, squash_cjk_spaces(t)) for a, b, t in segments if t]
     x0 = segments[0][0] if segments else 0.0
     x1 = segments[-1][1] if segments else 0.0
-    return Line(page, top, bottom, x0, x1, size, segments)
+    return Line(page, top, bottom, x0, x1, size, segments, _lead(chars))
+
+
+def _lead(chars: list[dict[str, Any]]) -> float:
+    """The width of a line's first word: a run of Latin letters, digits and signs (or one other glyph),
+    with the punctuation that may not start a line after it."""
+    glyphs = [c for c in chars if c["text"].strip()]
+    if not glyphs:
+        return 0.0
+    end = 1
+    if glyphs[0]["text"].isascii():
+        while end < len(glyphs) and glyphs[end]["text"].isascii() and glyphs[end]["x0"] - glyphs[end - 1]["x1"] < 1:
+            end += 1
+    while end < len(glyphs) and glyphs[end]["text"] in _NO_LINE_START:
+        end += 1
+    return float(glyphs[end - 1]["x1"] - glyphs[0]["x0"])
 
 
 def is_cid_garbage(chars: list[dict[str, Any]]) -> bool:
@@ -222,8 +239,9 @@ def continues(previous: Line, line: Line, edges: Flow) -> bool:
     gap = line.top - previous.bottom
     if gap > 1.0 * max(previous.size, line.size) or gap < -2:
         return False
-    if previous.x1 < edges.right - 2.0 * previous.size:  # the line before ends short: a paragraph's last line
-        return False
+    room = edges.right - previous.x1
+    if room > 2.0 * previous.size and room > line.lead + 0.5 * line.size:
+        return False  # the line before ends short (and this one's first word would have fit): a last line
     indent = line.x0 - edges.left
     return indent <= 1.5 * line.size  # a first-line indent (or centred text) starts a paragraph
 
