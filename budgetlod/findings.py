@@ -215,6 +215,34 @@ CATALOGUE: dict[str, FindingType] = {
             "text among the tables not understood: {text!r}",
             "A line of 第二部分 that is no table heading, unit, compiler, note or table.",
         ),
+        FindingType(
+            "P113",
+            "info",
+            "unit named from the {where}: {unit!r}",
+            "No 编制单位/部门 line of the tables and no title line names the unit; the cover page (the paragraphs "
+            "before the first part heading) or a 第X部分 heading does.",
+        ),
+        FindingType(
+            "P114",
+            "warning",
+            "unit named from the file name {name!r}: {unit!r}; the document does not print it",
+            "The last resort: a file named like a title (某局2023年部门预算.pdf) names the unit, and the year "
+            "and phase when the document states none.",
+        ),
+        FindingType(
+            "P115",
+            "warning",
+            "the unit's name {unit!r} is a placeholder ({placeholder}): a template, not a disclosure",
+            "XX, ××, {单位}, 某某, **: a real name from a less trusted source is preferred; when every source "
+            "gives a placeholder the disclosure is named by it as printed (its IRIs contain it).",
+        ),
+        FindingType(
+            "P116",
+            "warning",
+            "the {what} of {heading!r} is {found}, the title's {title}: the title's is kept",
+            "A 第X部分 heading states another year or unit than the title line (a page copied from another "
+            "year's disclosure).",
+        ),
         # --- tables (P2xx)
         FindingType(
             "P201",
@@ -354,6 +382,22 @@ CATALOGUE: dict[str, FindingType] = {
             "{classification} is not in the code list ({scheme}); declared in the document's graph "
             "as printed: {printed!r}",
             "A code the static code list does not have (款/项 are added as documents print them).",
+        ),
+        FindingType(
+            "M003",
+            "info",
+            "{table} is mapped generically (no template spec knows it): {figures} figures as printed row × "
+            "printed column",
+            "A table of no template (mapping/tables): each figure is an observation of a bl:GenericTable "
+            "(structure bldsd:generic) located by its printed row and column; no named query sums it.",
+        ),
+        FindingType(
+            "M004",
+            "info",
+            "{table}: {figures} figures under columns its template spec does not know are mapped generically "
+            "as printed row × printed column: {columns}",
+            "A known table printing columns its spec lacks: those figures go to a bl:GenericTable linked to the "
+            "table by bl:unmappedPartOf, so that no printed figure is left out of the graph.",
         ),
     )
 }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 from budgetlod.findings import Reporter
 from budgetlod.model import Disclosure, Metadata, Table
 from budgetlod.parse.glossary import parse_glossary
+from budgetlod.parse.naming import name_disclosure
 from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
@@ -25,7 +25,6 @@ from budgetlod.text import label_key, squash
 
 __all__ = ["CannotParse", "parse_bytes", "parse_file", "parse_files", "parse_stream", "parse_text"]
 
-_TITLE = re.compile(r"(\d{4})\s*年\s*度?\s*(单位|部门)?\s*(预算|决算)")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _PART_NAMES = {
     "profile": "第一部分 单位概况",
@@ -68,7 +67,7 @@ def parse_stream(stream: Stream, reporter: Reporter) -> Disclosure:
     _tables_files(stream, parts)
     tables = find_tables(parts.tables, reporter)
     _check_duplicates(tables, reporter)
-    meta = _metadata(parts, tables, blocks)
+    meta = _metadata(parts, tables, blocks, stream.sources[0].name if stream.sources else "", reporter)
     if not tables and not parts.headings and meta.phase is None:
         raise refuse("P004", reason="no title, part heading or standard table of the template")
     source, *more = stream.sources
@@ -144,20 +143,9 @@ def _check_duplicates(tables: list[Table], reporter: Reporter) -> None:
             seen.add(table.id)
 
 
-def _metadata(parts: Parts, tables: list[Table], blocks: list[Block]) -> Metadata:
-    meta = Metadata()
+def _metadata(parts: Parts, tables: list[Table], blocks: list[Block], source: str, reporter: Reporter) -> Metadata:
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
-    for block in [b for b in parts.front if isinstance(b, Paragraph)] + paragraphs[:80]:
-        match = _TITLE.search(squash(block.text))
-        if match and len(block.text) < 80:
-            meta.year, meta.level, meta.phase = int(match.group(1)), match.group(2) or "单位", match.group(3)
-            meta.title, meta.line = squash(block.text), block.line
-            break
-    compilers = Counter(t.compiler for t in tables if t.compiler)
-    if compilers:
-        meta.unit = compilers.most_common(1)[0][0]
-    else:
-        meta.unit = _unit_from_headings(paragraphs)
+    meta = name_disclosure(parts, tables, paragraphs, source, reporter)
     for block in paragraphs[:15] + paragraphs[-8:]:
         found = _DATE.match(squash(block.text))
         if found:
@@ -168,17 +156,6 @@ def _metadata(parts: Parts, tables: list[Table], blocks: list[Block]) -> Metadat
                 continue
             break
     return meta
-
-
-def _unit_from_headings(paragraphs: list[Paragraph]) -> str | None:
-    """``第一部分 2024 年XX中心单位概况`` -> ``XX中心``."""
-    for block in paragraphs:
-        match = PART_HEADING.match(squash(block.text))
-        if match and "概况" in match.group(2):
-            name = re.sub(r"^\d{4}年度?", "", match.group(2))
-            name = re.sub(r"(单位|部门)?概况$", "", name)
-            return name or None
-    return None
 
 
 def _missing(disclosure: Disclosure, parts: Parts, reporter: Reporter) -> None:
