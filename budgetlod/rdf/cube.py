@@ -14,43 +14,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from budgetlod import resources
-from budgetlod.findings import Reporter
+from budgetlod.findings import Reporter, make_finding
 from budgetlod.model import Disclosure, Finding, Row, Table
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
+from budgetlod.rdf import generic
+from budgetlod.rdf.context import Context
 from budgetlod.rdf.dsd import table_dimensions
-from budgetlod.rdf.iris import Minter, content_hash, safe
+from budgetlod.rdf.iris import content_hash, safe
 from budgetlod.rdf.terms import RDF_TYPE, XSD_BOOLEAN, decimal, integer, n, zh
 from budgetlod.specs import ColumnSpec, TableSpec, spec
 
 UNIT_POWERS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
-
-
-@dataclass(frozen=True)
-class Context:
-    """What every table of one disclosure shares."""
-
-    minter: Minter
-    graph: NamedNode
-    disclosure: NamedNode
-    unit_name: str
-    unit: NamedNode
-    year: int
-    phase: str  # 预算 | 决算
-    places: dict[int, str] = field(default_factory=dict)  # position -> "a.pdf p. 14" (Disclosure.places)
-
-    def place(self, subject: NamedNode, line: int) -> Iterator[Quad]:
-        """``bl:sourcePlace`` of a piece whose line alone does not say where it is (a PDF page, a sheet)."""
-        where = self.places.get(line)
-        if where is not None:
-            yield Quad(subject, n("bl:sourcePlace"), Literal(where), self.graph)
 
 
 @cache
@@ -70,12 +52,14 @@ def known_labels() -> dict[str, str]:
 
 
 def name_findings(disclosure: Disclosure, limit: int | None = None) -> list[Finding]:
-    """Printed names of codes that differ from the code lists (M001), and codes the lists lack (M002);
-    past ``limit`` (default: the setting max_findings) only counted (P007)."""
+    """Printed names of codes that differ from the code lists (M001), and codes the lists lack (M002); tables
+    (M003) and columns (M004) mapped generically; past ``limit`` (default: the setting max_findings) only
+    counted (P007)."""
     reporter = Reporter() if limit is None else Reporter(limit=limit)
     labels = known_labels()
     seen: set[str] = set()
     for table in disclosure.tables:
+        _generic_findings(disclosure, table, reporter)
         if table.id is None:
             continue
         table_spec = spec(table.id)
@@ -94,18 +78,64 @@ def name_findings(disclosure: Disclosure, limit: int | None = None) -> list[Find
     return reporter.sorted()
 
 
-def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
-    """The data set of one recognised table and its observations."""
+def _generic_findings(disclosure: Disclosure, table: Table, reporter: Reporter) -> None:
+    """M003 for a table no spec knows, M004 for a known table's columns its spec lacks (with the table's place)."""
     if table.id is None:
+        figures = generic.count_figures(generic.all_cells(table))
+        name = f"表{table.printed_number} {table.title}" if table.printed_number else table.title
+        finding = make_finding("M003", table.line, table=name, figures=figures)
+    else:
+        cells = unmapped_cells(table)
+        if not cells:
+            return
+        columns = ", ".join(dict.fromkeys(cell.path for cell in cells))
+        where = f"表{spec(table.id).number}"
+        finding = make_finding("M004", table.line, table=where, figures=generic.count_figures(cells), columns=columns)
+    reporter.keep(replace(finding, where=disclosure.place(table.line)))
+
+
+def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
+    """The data set of one table and its observations: a table no spec knows, and the cells a known table
+    prints under columns its spec does not know, are mapped generically (:mod:`budgetlod.rdf.generic`)."""
+    if table.id is None:
+        dataset = NamedNode(ctx.minter.table(ctx.disclosure.value, generic.table_slug(ctx, table.title)))
+        yield from _dataset(ctx, table, dataset, generic.GENERIC)
+        yield from generic.generic_quads(ctx, table, dataset, generic.all_cells(table))
         return
     table_spec = spec(table.id)
     dataset = NamedNode(ctx.minter.table(ctx.disclosure.value, table.id))
+    yield from _dataset(ctx, table, dataset, table.id)
+    yield from _cells(ctx, table, table_spec, dataset)
+    unmapped = unmapped_cells(table)
+    if unmapped:
+        part = NamedNode(ctx.minter.table(ctx.disclosure.value, generic.table_slug(ctx, table.title)))
+        yield from _dataset(ctx, table, part, generic.GENERIC)
+        yield from generic.generic_quads(ctx, table, part, unmapped, of=dataset)
+
+
+def unmapped_cells(table: Table) -> list[generic.Cell]:
+    """The printed cells (a figure, or text not readable as one) of a known table under columns its spec does
+    not know (for the row's side): none for a table no spec knows (all its cells are mapped generically)."""
+    if table.id is None:
+        return []
+    table_spec = spec(table.id)
+    cells = []
+    for row in table.rows:
+        columns = _columns(table_spec, row)
+        printed = [path for path, value in row.values.items() if value is not None or path in row.invalid]
+        cells += [generic.Cell(row, path) for path in printed if path not in columns]
+    return cells
+
+
+def _dataset(ctx: Context, table: Table, dataset: NamedNode, table_type: str) -> Iterator[Quad]:
+    """What every data set says of its table: type and structure (``table_type``: a spec's id or
+    ``generic``), title, unit, place."""
     g = ctx.graph
     yield from (
         Quad(dataset, RDF_TYPE, n("qb:DataSet"), g),
         Quad(dataset, RDF_TYPE, n("bl:Table"), g),
-        Quad(dataset, n("qb:structure"), NamedNode(c.dsd_iri(table.id)), g),
-        Quad(dataset, n("bl:tableType"), n(f"blt:{table.id}"), g),
+        Quad(dataset, n("qb:structure"), NamedNode(c.dsd_iri(table_type)), g),
+        Quad(dataset, n("bl:tableType"), n(f"blt:{table_type}"), g),
         Quad(dataset, n("bl:disclosure"), ctx.disclosure, g),
         Quad(ctx.disclosure, n("bl:table"), dataset, g),
         Quad(dataset, n("rdfs:label"), zh(table.title), g),
@@ -121,6 +151,9 @@ def table_quads(ctx: Context, table: Table) -> Iterator[Quad]:
         yield Quad(dataset, n("bl:printedNumber"), Literal(table.printed_number), g)
     if table.empty_note:
         yield Quad(dataset, n("bl:emptyNote"), zh(table.empty_note), g)
+
+
+def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode) -> Iterator[Quad]:
     keys: Counter[str] = Counter()
     codes_seen: set[str] = set()
     for row in table.rows:

@@ -18,7 +18,8 @@ from budgetlod.errors import BudgetlodError
 from budgetlod.model import Disclosure
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
-from budgetlod.rdf.cube import Context, table_quads
+from budgetlod.rdf.context import Context
+from budgetlod.rdf.cube import table_quads
 from budgetlod.rdf.facts import facts_quads
 from budgetlod.rdf.iris import LEVELS, PHASES, Minter
 from budgetlod.rdf.terms import RDF_TYPE, integer, n, zh
