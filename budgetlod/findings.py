@@ -243,6 +243,13 @@ CATALOGUE: dict[str, FindingType] = {
             "A 第X部分 heading states another year or unit than the title line (a page copied from another "
             "year's disclosure).",
         ),
+        FindingType(
+            "P117",
+            "warning",
+            "template family uncertain: {family} chosen ({score} of {tables} tables matched; next: {runner_up})",
+            "The tables' titles name specs of no family clearly: two families tie, or fewer than half the tables "
+            "match the chosen one (mapping/families). Its tables are read with the chosen family's specs only.",
+        ),
         # --- tables (P2xx)
         FindingType(
             "P201",

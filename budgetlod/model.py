@@ -58,6 +58,20 @@ class SourceInfo:
 
 
 @dataclass
+class FamilyChoice:
+    """Which template family (``mapping/families``) the document's tables were read with, and why."""
+
+    family: str  # its id, e.g. unit-budget-2024
+    score: int  # tables whose title a spec of the family names
+    tables: int  # tables found in the document
+    matched: list[str] = field(default_factory=list)  # "title -> spec id" of those tables
+    words: int = 0  # tie-break: titles holding one of the family's words (决算 …)
+    runner_up: str | None = None  # the next family, when one matched any table
+    runner_up_score: int = 0
+    uncertain: bool = False  # a tie, or fewer than half the tables matched (finding P117)
+
+
+@dataclass
 class Metadata:
     unit: str | None = None
     year: int | None = None
@@ -67,6 +81,7 @@ class Metadata:
     published: date | None = None
     published_from: str | None = None  # "document" | "sidecar"
     line: int | None = None
+    family: FamilyChoice | None = None  # the template family its tables were read with
 
 
 @dataclass
@@ -127,7 +142,7 @@ class Table:
 
 @dataclass
 class Staffing:
-    category: str  # 编制数 | 实有人数 | 在职 | 退休 | 离休
+    category: str  # 编制数 | 实有人数 | 在编 | 在职 | 临聘 | 离退休 | 退休 | 离休
     count: int
     change: int | None  # signed: 减少 2 人 -> -2
     line: int
@@ -164,6 +179,9 @@ class NarrativeFact:
     text: str = ""  # the clause(s) it was read from
     purpose: str | None = None  # 主要用于… / 主要包括：… (what the money is for or comprises)
     project: str | None = None  # the project name, for a fact of a project description
+    measure: str | None = None  # 决算: 年初预算 | 全年预算 | 决算 (what `amount` is); None as stated
+    completion: Decimal | None = None  # percent of the budget completed (完成年初预算的98.20%)
+    relation: str | None = None  # 决算数 大于 | 小于 | 等于 预算数
 
 
 @dataclass

@@ -60,6 +60,11 @@ def table_specs() -> list[Path]:
     return sorted((folder("mapping") / "tables").glob("*.yaml"))
 
 
+def family_specs() -> list[Path]:
+    """The template families, ``mapping/families/*.yaml``."""
+    return sorted((folder("mapping") / "families").glob("*.yaml"))
+
+
 def mapping(name: str) -> Path:
     """A mapping file other than a table spec, e.g. ``mapping("narrative.yaml")``."""
     path = folder("mapping") / name

@@ -1,4 +1,5 @@
-"""Typed view of the table mapping specs in ``mapping/tables/``."""
+"""Typed view of the table mapping specs in ``mapping/tables/`` and of the template families in
+``mapping/families/`` (which tables one kind of disclosure prints: a 单位预算, a 部门决算 …)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class ColumnSpec:
     aliases: tuple[str, ...]
     slug: str = ""  # the column's part of an observation IRI
     pins: tuple[tuple[str, str], ...] = ()  # dimension -> code this column fixes
+    stage: str = ""  # budget stage of the column's figures (approved | revised | executed); "": the document's
 
     @property
     def leaf(self) -> str:
@@ -61,6 +63,8 @@ class SideSpec:
     coded: str | None = None
     total_labels: tuple[str, ...] = ()
     operation: str = "expenditure"  # revenue | expenditure (obeu operation character)
+    coded_by_name: bool = False  # a row printing a 类 name without its code gets the code of that name
+    uncoded_generic: bool = False  # its rows with no code (and no total) are mapped generically
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class TableSpec:
     operation: str = "expenditure"
     dimensions: tuple[str, ...] = ()  # table-specific dimensions, in DSD order
     fixed: tuple[tuple[str, str], ...] = ()  # dimension -> code for the whole table
+    family: str = ""  # the template family (mapping/families/<family>.yaml) it belongs to
+    uncoded_generic: bool = False  # a coded table's rows with no code (and no total) are mapped generically
 
     @property
     def title(self) -> str:
@@ -99,6 +105,7 @@ def _columns(raw: Any) -> tuple[ColumnSpec, ...]:
             aliases=tuple(c.get("aliases", ())),
             slug=str(c.get("slug", "")),
             pins=tuple((str(k), str(v)) for k, v in (c.get("pins") or {}).items()),
+            stage=str(c.get("stage", "")),
         )
         for c in raw or ()
     )
@@ -128,6 +135,8 @@ def _spec(data: dict[str, Any]) -> TableSpec:
             coded=side.get("coded"),
             total_labels=tuple(side.get("total_labels", ())),
             operation=side.get("operation", "expenditure"),
+            coded_by_name=bool(side.get("coded_by_name", False)),
+            uncoded_generic=bool(side.get("uncoded_generic", False)),
         )
         for name, side in (data.get("sides") or {}).items()
     )
@@ -147,6 +156,8 @@ def _spec(data: dict[str, Any]) -> TableSpec:
         operation=data.get("operation", "expenditure"),
         dimensions=tuple(data.get("dimensions", ())),
         fixed=tuple((str(k), str(v)) for k, v in (data.get("fixed") or {}).items()),
+        family=str(data["family"]),
+        uncoded_generic=bool(data.get("uncoded_generic", False)),
     )
 
 
@@ -161,7 +172,14 @@ def table_specs() -> tuple[TableSpec, ...]:
             specs.append(_spec(data))
         except (KeyError, TypeError, ValueError) as exc:
             raise resources.ResourceError(f"{path}: invalid table spec ({exc!r})") from exc
-    return tuple(sorted(specs, key=lambda s: s.number))
+    order = {f.id: i for i, f in enumerate(families())}
+    for found in specs:
+        if found.family not in order:
+            raise resources.ResourceError(f"table spec {found.id}: unknown family {found.family!r}")
+    ids = [s.id for s in specs]
+    if len(set(ids)) != len(ids):
+        raise resources.ResourceError("table spec ids must be unique across families")
+    return tuple(sorted(specs, key=lambda s: (order[s.family], s.number)))
 
 
 def spec(table_id: str) -> TableSpec:
@@ -169,3 +187,87 @@ def spec(table_id: str) -> TableSpec:
         if candidate.id == table_id:
             return candidate
     raise KeyError(table_id)
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """A template family: the tables one kind of disclosure prints (``mapping/families/<id>.yaml``)."""
+
+    id: str
+    zh: str
+    en: str
+    phase: str  # 预算 | 决算
+    level: str  # 单位 | 部门
+    tables: tuple[str, ...]  # its table spec ids, in template order
+    words: tuple[str, ...] = ()  # title words that identify it (决算, 预算 …): a tie-break
+    default: bool = False  # the family of a document whose tables no family's titles name
+
+
+@cache
+def families() -> tuple[FamilySpec, ...]:
+    """The template families; the default one first."""
+    found = []
+    for path in resources.family_specs():
+        data = resources.read_yaml(path)
+        if not isinstance(data, dict):
+            raise resources.ResourceError(f"{path}: a family spec must be a mapping")
+        try:
+            found.append(
+                FamilySpec(
+                    id=str(data["id"]),
+                    zh=str(data["zh"]),
+                    en=str(data["en"]),
+                    phase=str(data["phase"]),
+                    level=str(data["level"]),
+                    tables=tuple(str(t) for t in data["tables"]),
+                    words=tuple(str(w) for w in data.get("words") or ()),
+                    default=bool(data.get("default", False)),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise resources.ResourceError(f"{path}: invalid family spec ({exc!r})") from exc
+    if sum(f.default for f in found) != 1:
+        raise resources.ResourceError("exactly one family in mapping/families must be the default")
+    return tuple(sorted(found, key=lambda f: (not f.default, f.id)))
+
+
+def family(family_id: str) -> FamilySpec:
+    for candidate in families():
+        if candidate.id == family_id:
+            return candidate
+    raise KeyError(family_id)
+
+
+def default_family() -> FamilySpec:
+    return families()[0]
+
+
+def family_specs(family_id: str) -> tuple[TableSpec, ...]:
+    """The table specs of a family, in template order (its ``tables`` list)."""
+    by_id = {s.id: s for s in table_specs() if s.family == family_id}
+    listed = family(family_id).tables
+    if set(listed) != set(by_id):
+        raise resources.ResourceError(f"family {family_id}: lists {sorted(listed)}, specs name {sorted(by_id)}")
+    return tuple(by_id[t] for t in listed)
+
+
+@cache
+def function_classes() -> dict[str, str]:
+    """The 类 (three-digit codes) of the function code list by their name's key: 一般公共服务支出 -> 201; for a
+    side that prints names without codes (``coded_by_name``)."""
+    from pyoxigraph import Literal, RdfFormat, parse
+
+    notation = "http://www.w3.org/2004/02/skos/core#notation"
+    pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    codes: dict[str, str] = {}
+    names: dict[str, str] = {}
+    path = resources.folder("ontology") / "codelists" / "function.ttl"
+    for triple in parse(path=str(path), format=RdfFormat.TURTLE):
+        obj, subject = triple.object, triple.subject.value
+        if not isinstance(obj, Literal):
+            continue
+        if triple.predicate.value == notation:
+            codes[subject] = obj.value
+        elif triple.predicate.value == pref and obj.language == "zh":
+            names[subject] = obj.value
+    return {label_key(names[s]): code for s, code in codes.items() if len(code) == 3 and code.isdigit() and s in names}

@@ -16,11 +16,11 @@ from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
 from budgetlod.parse.profile import parse_profile
-from budgetlod.parse.tables import find_tables
+from budgetlod.parse.tables import read_tables
 from budgetlod.read.decode import CannotParse, refuse
 from budgetlod.read.reader import place_findings, read_files, read_one
 from budgetlod.read.stream import Block, Paragraph, Stream, TableBlock
-from budgetlod.specs import table_specs
+from budgetlod.specs import family_specs
 from budgetlod.text import label_key, squash
 
 __all__ = ["CannotParse", "parse_bytes", "parse_file", "parse_files", "parse_stream", "parse_text"]
@@ -65,9 +65,10 @@ def parse_stream(stream: Stream, reporter: Reporter) -> Disclosure:
     blocks = stream.blocks
     parts = split_parts(blocks)
     _tables_files(stream, parts)
-    tables = find_tables(parts.tables, reporter)
+    tables, family = read_tables(parts.tables, reporter)
     _check_duplicates(tables, reporter)
     meta = _metadata(parts, tables, blocks, stream.sources[0].name if stream.sources else "", reporter)
+    meta.family = family
     if not tables and not parts.headings and meta.phase is None:
         raise refuse("P004", reason="no title, part heading or standard table of the template")
     source, *more = stream.sources
@@ -169,7 +170,8 @@ def _missing(disclosure: Disclosure, parts: Parts, reporter: Reporter) -> None:
             disclosure.missing.append(name)
             reporter.add("P101", None, part=name)
     found = {t.id for t in disclosure.tables}
-    for spec in table_specs():
+    family = meta.family.family if meta.family else None
+    for spec in family_specs(family) if family else ():
         if spec.id not in found:
             disclosure.missing.append(f"表{spec.number} {spec.title}")
             reporter.add("P102", None, table=f"表{spec.number}", title=spec.title)

@@ -27,13 +27,17 @@ from budgetlod.parse.narrative_clauses import (
     Figure,
     Paired,
     Piece,
+    alias_key,
     clauses,
+    compared_clause,
     function_names,
     is_function,
     lookup,
     marker,
     normalise,
     read_clause,
+    relation_of,
+    split_measure,
     subject_of,
     vocabulary,
 )
@@ -73,6 +77,8 @@ class _Reader:
         self.units: tuple[str, ...] = ()
         self.section = ""
         self.current: list[NarrativeFact] = []  # the statement(s) later clauses attach to
+        self.lead: NarrativeFact | None = None  # the paragraph's first statement: what it is about
+        self.topic: str | None = None  # a paragraph's opening name without a figure (1、…行政运行（项）。)
         self.project: ProjectDescription | None = None
         self.last_field: str | None = None
 
@@ -90,6 +96,7 @@ class _Reader:
         if len(text) > MAX_PARAGRAPH:
             self.reporter.add("P301", line, text=text)
             return
+        self.lead = self.topic = None
         heading = SECTION.match(text)
         if heading:
             self.section = heading.group("number")
@@ -166,11 +173,32 @@ class _Reader:
         i = 0
         while i < len(pieces):
             piece = pieces[i].text
+            fresh = i == 0 or pieces[i - 1].end == "。"  # the clause starts a sentence
+            if not FIGURE.search(piece):
+                if (said_cmp := compared_clause(piece)) is not None:  # 与2023年度相比，…
+                    compared, i = said_cmp, i + 1
+                    continue
+                if (related := relation_of(piece)) is not None:  # 决算数小于预算数的主要原因：…
+                    self.current = self._named(related[2]) or self.current
+                    for fact in self.current:
+                        fact.relation = related[0]
+                    if not related[1]:
+                        i += 1
+                        continue
+                    pieces[i] = Piece(related[1], pieces[i].end)
+                    piece = related[1]
+                if i == 0 and self.topic is None and is_function(name := _ENUMERATOR.sub("", piece)):
+                    self.topic = name  # 1、一般公共服务支出（类）…行政运行（项）。
             purpose = marker(piece, voc.purpose_markers)
             if purpose is not None and not FIGURE.search(piece):
                 said, i = _through_sentence(pieces, i, purpose)
                 self._note("purpose", said, piece[: len(piece) - len(purpose)] + said, line)
                 continue
+            if purpose is not None and self.current:  # 主要包括：办公费1.91万元、印刷费0.50万元…
+                said, _ = _through_sentence(pieces, i, purpose)
+                self._note("purpose", said, piece[: len(piece) - len(purpose)] + said, line)
+                pieces[i] = Piece(purpose, pieces[i].end)
+                piece = purpose
             reason = marker(piece, voc.reason_markers)
             if reason is not None:
                 said, i = _through_sentence(pieces, i, reason)
@@ -179,13 +207,24 @@ class _Reader:
             i += 1
             statement = read_clause(piece)
             if isinstance(statement, Figure):
-                compared = statement.compared_with or compared
-                self._figure(statement, piece, line, compared)
+                if statement.field != "completion":
+                    compared = statement.compared_with or compared
+                self._figure(statement, piece, line, compared, fresh)
             elif isinstance(statement, Paired):
                 compared = statement.compared_with or compared
                 self._paired(statement, piece, line, compared)
             elif FIGURE.search(piece):
                 self.reporter.add("P301", line, text=piece)
+
+    def _named(self, words: str) -> list[NarrativeFact]:
+        """The paragraph's last 决算 statement of the subject ``words`` name (三公经费支出决算数小于…), or []."""
+        subject = subject_of(words, self.units)
+        if not subject or self.lead is None:
+            return []
+        key = lookup(subject, self.section)[1]
+        mine = self.facts[self.facts.index(self.lead) :]
+        found = [f for f in mine if f.measure != "年初预算" and (f.key, f.subject) != (None, "") and key == f.key]
+        return found[-1:] if key is not None else []
 
     def _note(self, name: str, said: str, text: str, line: int) -> None:
         """A reason or purpose (``said``, from ``text``): to every current statement."""
@@ -198,19 +237,32 @@ class _Reader:
             setattr(fact, name, said if old is None else f"{old}；{said}")
             fact.text = _join(fact.text, text)
 
-    def _open(self, subject: str, line: int, text: str) -> NarrativeFact:
+    def _open(self, subject: str, line: int, text: str, measure: str | None = None) -> NarrativeFact:
         subject, key = lookup(subject, self.section)
         function = function_names(subject) if is_function(subject) else ()
         if key is None:
             self.reporter.add("P303", line, subject=subject)
         fact = NarrativeFact(section=self.section, subject=subject, key=key, line=line, function=function, text=text)
+        fact.measure = measure
         self.facts.append(fact)
+        if self.lead is None:
+            self.lead = fact
         return fact
 
-    def _figure(self, figure: Figure, piece: str, line: int, compared: str | None) -> None:
-        subject = subject_of(figure.pre, self.units) if figure.pre else ""
+    def _figure(self, figure: Figure, piece: str, line: int, compared: str | None, fresh: bool) -> None:
+        pre, measure = split_measure(figure.pre) if figure.field == "amount" else (figure.pre, None)
+        subject = subject_of(pre, self.units) if pre else ""
+        if measure is not None and alias_key(subject) in ("", "支出", "收入"):
+            # 年初预算为X万元，支出决算为Y万元: the subject the paragraph (or its opening name) is about
+            subject = self.topic or (self.lead.subject if self.lead is not None else "")
         if subject:
-            fact = self._open(subject, line, piece)
+            fact = self._subject_fact(subject, figure, line, piece, measure) or self._open(
+                subject, line, piece, measure
+            )
+            self.current = [fact]
+        elif fresh and (lead := self._lead_for(figure)) is not None:
+            fact = lead  # …公务接待费2.50万元。比上年预算减少1.00万元: the paragraph's subject
+            fact.text = _join(fact.text, piece)
             self.current = [fact]
         elif len(self.current) == 1:
             fact = self.current[0]
@@ -218,23 +270,52 @@ class _Reader:
         else:
             self.reporter.add("P301", line, text=piece)
             return
+        if figure.field == "completion":
+            compared = figure.compared_with  # 完成年初预算的98.20%: compared with 年初预算
         if not _set(fact, figure.field, figure.value, figure.unit, compared):
             self.reporter.add("P301", line, text=piece)
+
+    def _subject_fact(
+        self, subject: str, figure: Figure, line: int, piece: str, measure: str | None
+    ) -> NarrativeFact | None:
+        """The current statement when ``subject`` names it again without a figure it has
+        (…总计2995.39万元。与2023年度相比，…总计减少56.95万元), else None."""
+        if len(self.current) != 1 or figure.field == "amount":
+            return None
+        fact = self.current[0]
+        if fact.measure != measure or getattr(fact, figure.field) is not None:
+            return None
+        if lookup(subject, self.section) != (fact.subject, fact.key):
+            return None
+        fact.text = _join(fact.text, piece)
+        return fact
+
+    def _lead_for(self, figure: Figure) -> NarrativeFact | None:
+        """The paragraph's lead, for a change or rate opening a sentence without a subject
+        when the lead has none yet and the statement just read is another."""
+        lead = self.lead
+        if lead is None or figure.field not in ("change", "rate") or self.current == [lead]:
+            return None
+        return lead if getattr(lead, figure.field) is None else None
 
     def _paired(self, paired: Paired, piece: str, line: int, compared: str | None) -> None:
         if paired.subjects:
             subjects = [subject_of(s, self.units) for s in paired.subjects]
-            if len(subjects) != len(paired.values) or not all(subjects):
+            if (len(subjects) != len(paired.values) and not paired.each) or not all(subjects):
                 self.reporter.add("P302", line, text=piece)
                 return
             self.current = [self._open(s, line, piece) for s in subjects]
+        elif paired.each and self.current:
+            for fact in self.current:
+                fact.text = _join(fact.text, piece)
         elif len(self.current) != len(paired.values):
             self.reporter.add("P302", line, text=piece)
             return
         else:
             for fact in self.current:
                 fact.text = _join(fact.text, piece)
-        for fact, value in zip(self.current, paired.values, strict=True):
+        values = paired.values * len(self.current) if paired.each else paired.values
+        for fact, value in zip(self.current, values, strict=True):
             if not _set(fact, paired.field, value, paired.unit, compared):
                 self.reporter.add("P301", line, text=piece)
 
@@ -248,7 +329,7 @@ def _set(fact: NarrativeFact, name: str, value: Decimal, unit: str | None, compa
             return False
         fact.unit = unit
     setattr(fact, name, value)
-    if name in ("change", "rate") and fact.compared_with is None:
+    if name in ("change", "rate", "completion") and fact.compared_with is None:
         fact.compared_with = compared
     return True
 
@@ -256,8 +337,8 @@ def _set(fact: NarrativeFact, name: str, value: Decimal, unit: str | None, compa
 def _through_sentence(pieces: list[Piece], i: int, first: str) -> tuple[str, int]:
     """``first`` and the clauses after it up to the end of the sentence or a ；."""
     said = first
-    while pieces[i].end in ("，", "+") and i + 1 < len(pieces):
-        said += ("" if pieces[i].end == "+" else "，") + pieces[i + 1].text
+    while pieces[i].end in ("，", "+", "、") and i + 1 < len(pieces):
+        said += ("" if pieces[i].end == "+" else pieces[i].end) + pieces[i + 1].text
         i += 1
     return said, i + 1
 

@@ -20,7 +20,7 @@ from budgetlod import resources
 from budgetlod.parse.text import parse_amount
 from budgetlod.text import label_key, short_cache, squash
 
-Field = Literal["amount", "change", "rate", "share"]
+Field = Literal["amount", "change", "rate", "share", "completion"]
 
 NUM = r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 UNIT = r"亿元|百万元|万元|千元|元|%"
@@ -31,6 +31,8 @@ _FULL_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
 _HALF = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；"})
 _COMMA = re.compile(r",(?!\d{3}(?!\d))|(?<!\d),")
 _DELIMITERS = re.compile(r"([，；。！？])")
+# 办公费1.91万元、印刷费0.50万元: a list of items, one clause each (not 分别为1万元、2万元)
+_LIST_ITEM = re.compile(rf"(?<=\d)({UNIT})、(?=[\u4e00-\u9fff“（])")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class Vocabulary:
     project_amount_labels: tuple[str, ...]
     project_labels: tuple[str, ...]
     verbs: str  # regex alternation, longest first
+    measures: tuple[tuple[str, str], ...]  # (words, measure), longest words first
+    completion: tuple[str, ...]
+    relations: tuple[tuple[str, str], ...]  # (words, relation), longest words first
 
     def key(self, subject: str, section: str) -> str | None:
         word = alias_key(subject)
@@ -95,6 +100,8 @@ def vocabulary() -> Vocabulary:
                     raise resources.ResourceError(f"{path}: alias {alias!r} names {table[word]} and {key}")
                 table[word] = key
     project = data.get("project", {})
+    measures = _named_words(data, "measures")
+    relations = _named_words(data, "relations")
     signs = {w: 1 for w in _words(data, "increase")} | {w: -1 for w in _words(data, "decrease")}
     return Vocabulary(
         general=general,
@@ -115,7 +122,19 @@ def vocabulary() -> Vocabulary:
         project_amount_labels=_longest_first(_words(project, "amount_labels")),
         project_labels=_longest_first(_words(project, "labels")),
         verbs="|".join(re.escape(v) for v in _longest_first(tuple(signs))),
+        measures=measures,
+        completion=_longest_first(_words(data, "completion")),
+        relations=relations,
     )
+
+
+def _named_words(data: dict[str, object], name: str) -> tuple[tuple[str, str], ...]:
+    """``name: {value: [words]}`` -> ((words, value), …), longest words first."""
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise resources.ResourceError(f"narrative.yaml: {name} must map a value to a list of words")
+    pairs = [(word, str(value)) for value in table for word in _words(table, value)]
+    return tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True))
 
 
 # --- text ------------------------------------------------------------------
@@ -134,7 +153,7 @@ def normalise(text: str) -> str:
 @dataclass
 class Piece:
     text: str
-    end: str  # the delimiter after it: ， ； 。, "+" (a figure ran on), "" (end of text)
+    end: str  # the delimiter after it: ， ； 。 、 (an item of a list), "+" (a figure ran on), "" (end of text)
 
 
 @cache
@@ -143,16 +162,20 @@ def _chain() -> re.Pattern[str]:
 
 
 def clauses(text: str) -> list[Piece]:
-    """Cut a normalised paragraph at ，；。 and where a figure runs into the next
-    clause without a comma (…502.40万元占33.78%…)."""
+    """Cut a normalised paragraph at ，；。, where a figure runs into the next
+    clause without a comma (…502.40万元占33.78%…) and between the items of a
+    list (办公费1.91万元、印刷费0.50万元)."""
     chain = _chain()
     parts = _DELIMITERS.split(text)
     pieces: list[Piece] = []
     for i in range(0, len(parts), 2):
         chunk = parts[i]
         end = parts[i + 1] if i + 1 < len(parts) else ""
-        sub = chain.sub("\\1\x00", chunk).split("\x00")
-        pieces.extend(Piece(s, "+") for s in sub[:-1])
+        marked = chain.sub("\\1\x00", chunk)
+        if "分别" not in chunk:  # 分别增加1.00万元、减少2.00万元 is one clause
+            marked = _LIST_ITEM.sub("\\1\x01", marked)
+        sub = re.split("([\x00\x01])", marked)
+        pieces.extend(Piece(sub[j], "+" if sub[j + 1] == "\x00" else "、") for j in range(0, len(sub) - 1, 2))
         if sub[-1]:
             pieces.append(Piece(sub[-1], end))
         elif pieces and end in ("；", "。", "") and pieces[-1].end in ("，", "+"):
@@ -263,6 +286,7 @@ class Paired:
     values: list[Decimal]
     unit: str | None
     compared_with: str | None = None
+    each: bool = False  # ``A和B各减少X万元``: the one value is each item's
 
 
 def _signed(value: Decimal, verb: str | None) -> Decimal:
@@ -278,9 +302,14 @@ def _number(text: str) -> Decimal:
 
 
 @cache
-def _patterns(verbs: str, compare: str) -> dict[str, re.Pattern[str]]:
+def _patterns(verbs: str, compare: str, completion: str) -> dict[str, re.Pattern[str]]:
     cmp = rf"(?:(?:{compare})(?P<cmp>[^，；。]*?)(?:相比)?|与(?P<cmp2>[^，；。]*?)相比|(?P<yoy>同比))?"
     return {
+        "completion": re.compile(
+            rf"^(?P<pre>.*?)(?:{completion})(?:了|为|是|达到|达)?(?P<base>[^\d%，；。]*?)的?(?P<num>{NUM})%$"
+        ),
+        "each": re.compile(rf"^(?P<pre>.*?){cmp}各(?P<verb>{verbs})?了?(?P<num>{NUM})(?P<unit>{UNIT})$"),
+        "compared": re.compile(r"^(?:与|和|同)(?P<cmp>[^，；。]+?)(?:相比|比较)(?:较)?$"),
         "share": re.compile(rf"^(?P<pre>.*?)占(?:比)?[^\d%]*?(?P<num>{NUM})%$"),
         "change": re.compile(rf"^(?P<pre>.*?){cmp}(?P<verb>{verbs})了?(?P<num>{NUM})(?P<unit>{UNIT})$"),
         "amount": re.compile(rf"^(?P<pre>.*?)(?P<num>{NUM})(?P<unit>{UNIT})$"),
@@ -293,7 +322,9 @@ def _patterns(verbs: str, compare: str) -> dict[str, re.Pattern[str]]:
 @cache
 def patterns() -> dict[str, re.Pattern[str]]:
     voc = vocabulary()
-    return _patterns(voc.verbs, "|".join(re.escape(w) for w in voc.compare))
+    return _patterns(
+        voc.verbs, "|".join(re.escape(w) for w in voc.compare), "|".join(re.escape(w) for w in voc.completion)
+    )
 
 
 def _compared(match: re.Match[str]) -> str | None:
@@ -314,6 +345,10 @@ def read_clause(text: str) -> Figure | Paired | None:
     pats = patterns()
     if "分别" in text and (m := pats["paired"].match(text)):
         return _read_paired(m.group("pre"), m.group("rest"))
+    if "各" in text and (each := _read_each(text)) is not None:
+        return each
+    if "%" in text and (m := pats["completion"].match(text)):
+        return _figure(m.group("pre"), "completion", _number(m.group("num")), None, m.group("base") or None)
     if m := pats["change"].match(text):
         value = _signed(_number(m.group("num")), m.group("verb"))
         unit = m.group("unit")
@@ -330,6 +365,57 @@ def _figure(pre: str, field: Field, value: Decimal, unit: str | None, cmp: str |
     if FIGURE.search(pre):
         return None  # two figures in one clause: not a pattern
     return Figure(pre, field, value, unit, cmp)
+
+
+def _read_each(text: str) -> Figure | Paired | None:
+    """``A和B（比上年）各减少X万元`` (or ``各X万元``): X for each of A and B; no A, B: the statements
+    before.  ``收、支预算总计各增加X万元`` names one subject (收支预算总计)."""
+    cmp: str | None = None
+    if lead := re.match(r"^(?:与|和|同)(?P<cmp>[^，；。]+?)相比较?", text):  # 与上年相比收、支…各增加
+        cmp, text = lead.group("cmp"), text[lead.end() :]
+    m = patterns()["each"].match(text)
+    if m is None or FIGURE.search(pre := m.group("pre").replace("收、支", "收支")):
+        return None
+    unit = m.group("unit")
+    field: Field = ("rate" if unit == "%" else "change") if m.group("verb") else "amount"
+    if field == "amount" and unit == "%":
+        return None
+    value = _signed(_number(m.group("num")), m.group("verb"))
+    cmp = _compared(m) or cmp
+    subjects = [s for s in re.split(r"、|以及|和|及|与", pre) if s] if pre.strip() else []
+    if len(subjects) == 1 or any(len(s) == 1 for s in subjects):
+        return _figure(re.sub(r"[、和及与]", "", pre), field, value, None if unit == "%" else unit, cmp)
+    return Paired(subjects, field, [value], None if unit == "%" else unit, cmp, each=True)
+
+
+def compared_clause(text: str) -> str | None:
+    """``与2023年度相比`` (a clause of its own) -> 2023年度, else None."""
+    m = patterns()["compared"].match(text)
+    return m.group("cmp") if m else None
+
+
+def split_measure(pre: str) -> tuple[str, str | None]:
+    """``一般公共预算财政拨款支出年初预算为`` -> (一般公共预算财政拨款支出, 年初预算): the words
+    before a figure without the measure (决算) they end with, and the measure; (pre, None) without one."""
+    text = pre.rstrip("：为是")
+    for words, measure in vocabulary().measures:
+        if text.endswith(words):
+            return text[: -len(words)], measure
+    return pre, None
+
+
+def relation_of(text: str) -> tuple[str, str, str] | None:
+    """``决算数小于预算数的主要原因：…`` -> (小于, 主要原因：…, ""); ``三公经费支出决算数与预算数基本持平``
+    -> (等于, "", 三公经费支出): the relation, the rest of the clause and the subject named before 决算."""
+    m = re.match(r"^(?:\d{4}年度?)?(?P<pre>[^，；。\d]{0,20}?)决算数?(?P<rest>.*?)预算数?(?P<after>.*)$", text)
+    if m is None:
+        return None
+    head, after = m.group("rest"), m.group("after")
+    for words, relation in vocabulary().relations:
+        if head == words or (head == "与" and after.startswith(words)):
+            after = after[len(words) :] if head == "与" else after
+            return relation, after.lstrip("的"), m.group("pre")
+    return None
 
 
 def _read_paired(pre: str, rest: str) -> Paired | None:

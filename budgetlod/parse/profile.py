@@ -3,7 +3,7 @@
 The part has numbered sub-headings (``一、 主要职能``, ``（二）机构设置及人员情况``).
 The text under the 职能/职责 heading is kept as it is; every other paragraph
 is read for the 下属预算单位 and 处室 statements and the staffing figures
-(编制数, 实有人数, 在职, 退休, 离休 with their change).  A sentence that still
+(编制数, 实有人数, 在编, 在职, 临聘, 离退休, 退休, 离休 with their change).  A sentence that still
 holds a figure afterwards is reported (P305) rather than guessed at.
 """
 
@@ -61,8 +61,11 @@ _NAME_SEPARATORS = re.compile(r"[、/／]")
 _PERSONS = r"(?:为|共|是|有)?\s*" + count_re("n") + r"\s*(?:人|名)?"
 _STAFF: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("编制数", re.compile(r"(?<![政业勤])(?:核定)?(?:人员)?编制(?:数|人数)?" + _PERSONS)),
-    ("实有人数", re.compile(r"实有(?:人数|人员)" + _PERSONS)),
+    ("实有人数", re.compile(r"实有(?:人数|人员)?" + _PERSONS)),
+    ("在编", re.compile(r"在编(?:人员|人数|职工)?" + _PERSONS)),
     ("在职", re.compile(r"在职(?:人员|人数|职工)?" + _PERSONS)),
+    ("临聘", re.compile(r"(?:临聘|编外|聘用)(?:人员|人数)?" + _PERSONS)),
+    ("离退休", re.compile(r"离退休(?:人员|人数|干部|职工)?" + _PERSONS)),
     ("退休", re.compile(r"(?<!离)退休(?:人员|人数|职工)?" + _PERSONS)),
     ("离休", re.compile(r"离休(?:人员|人数|干部)?" + _PERSONS)),
 )

@@ -19,7 +19,7 @@ from budgetlod.parse.text import (
     unit_in_header,
 )
 from budgetlod.read.stream import TableRow
-from budgetlod.specs import RowSpec, SideSpec, TableSpec
+from budgetlod.specs import RowSpec, SideSpec, TableSpec, function_classes
 from budgetlod.text import label_key, squash
 
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
@@ -392,6 +392,9 @@ def _side_coded(ctx: _Context, row: Row, label: str, side: SideSpec) -> None:
     totals = {label_key(t) for t in side.total_labels}
     level: Level = "total" if label_key(row.name) in totals else "item"
     row.level = level
+    code = function_classes().get(label_key(row.name)) if side.coded_by_name and level == "item" else None
+    if code is not None:  # 一、一般公共服务支出 printed without its code
+        row.codes, row.level = (code,), "类"
 
 
 def _side_positions(ctx: _Context, layout: Layout) -> dict[str, list[int]]:

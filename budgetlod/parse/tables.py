@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from budgetlod.findings import Reporter
-from budgetlod.model import Table
+from budgetlod.model import FamilyChoice, Table
+from budgetlod.parse.family import Evidence, choose_family
 from budgetlod.parse.headers import is_number_row
 from budgetlod.parse.table_read import read_rows
-from budgetlod.parse.text import cn_number, strip_header_unit, unit_in_line
+from budgetlod.parse.text import cn_number, looks_like_amount, strip_header_unit, unit_in_line
 from budgetlod.read.stream import Block, Note, TableBlock, TableRow
 from budgetlod.settings import setting
-from budgetlod.specs import SideSpec, TableSpec, table_specs
+from budgetlod.specs import SideSpec, TableSpec, default_family, family_specs
 from budgetlod.text import label_key, squash
 
 _NUMBER = r"[0-9一二三四五六七八九十]+"
@@ -34,13 +35,14 @@ _CONTINUED = re.compile(r"^[（(]?续表[）)]?")
 _COMPILER_TAIL = re.compile(r"^[^\d\s。，,；;：:、]{1,16}$")
 
 
-def match_title(text: str) -> TableSpec | None:
-    """The spec whose title alias the text is (or ends with: a unit/year prefix is allowed)."""
+def match_title(text: str, family: str | None = None) -> TableSpec | None:
+    """The spec of a family (default: the default family) whose title alias the text is (or ends with: a
+    unit/year prefix is allowed)."""
     key = _title_key(text)
     if not key.endswith("表") or len(key) > 60:
         return None
     best: tuple[int, TableSpec] | None = None
-    for spec, alias_key in _title_aliases():
+    for spec, alias_key in _title_aliases(family or default_family().id):
         fits = key == alias_key or key.endswith(alias_key)
         if fits and (best is None or len(alias_key) > best[0]):
             best = (len(alias_key), spec)
@@ -48,8 +50,8 @@ def match_title(text: str) -> TableSpec | None:
 
 
 @cache
-def _title_aliases() -> tuple[tuple[TableSpec, str], ...]:
-    return tuple((spec, _title_key(alias)) for spec in table_specs() for alias in spec.titles)
+def _title_aliases(family: str) -> tuple[tuple[TableSpec, str], ...]:
+    return tuple((spec, _title_key(alias)) for spec in family_specs(family) for alias in spec.titles)
 
 
 def _title_key(text: str) -> str:
@@ -73,14 +75,14 @@ class _Heading:
     unit_line: int | None = None
     compiler: str | None = None
 
-    def spec(self) -> TableSpec | None:
+    def spec(self, family: str) -> TableSpec | None:
         if self.title:
-            found = match_title(self.title)
+            found = match_title(self.title, family)
             if found:
                 return found
         if self.number:
             n = cn_number(self.number)
-            return next((s for s in table_specs() if s.number == n), None)
+            return next((s for s in family_specs(family) if s.number == n), None)
         return None
 
 
@@ -95,6 +97,11 @@ class _Found:
 
 
 def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
+    return read_tables(blocks, reporter)[0]
+
+
+def read_tables(blocks: Iterable[Block], reporter: Reporter) -> tuple[list[Table], FamilyChoice]:
+    """The tables, read with the specs of the template family their titles choose (:mod:`.family`)."""
     found: list[_Found] = []
     heading: _Heading | None = None
     continuation_ok = False  # only junk / repeated heading since the last table block
@@ -148,8 +155,20 @@ def find_tables(blocks: Iterable[Block], reporter: Reporter) -> list[Table]:
         continuation_ok = False
     if heading is not None:
         reporter.add("P103", heading.line, title=heading.title or f"表{heading.number}")
-    built = (_build(f, reporter, int(setting("max_table_cells"))) for f in found)
-    return [table for table in built if table is not None]
+    evidence = [Evidence(f.heading.title, _header_words(f.rows)) for f in found]
+    choice = choose_family(evidence, match_title, reporter)
+    built = (_build(f, reporter, int(setting("max_table_cells")), choice.family) for f in found)
+    return [table for table in built if table is not None], choice
+
+
+def _header_words(rows: list[TableRow]) -> tuple[str, ...]:
+    """The texts of a table's header rows (those before its first row with an amount; at most four)."""
+    words: list[str] = []
+    for row in rows[:4]:
+        if any(looks_like_amount(c.strip()) for c in row.cells if c.strip()):
+            break
+        words += [c for c in row.cells if c.strip()]
+    return tuple(words)
 
 
 def _report(notes: list[Note], reporter: Reporter, table: str | None) -> None:
@@ -196,10 +215,10 @@ def _header_rows(rows: list[TableRow]) -> list[TableRow]:
     return []
 
 
-def _build(found: _Found, reporter: Reporter, max_cells: int) -> Table | None:
+def _build(found: _Found, reporter: Reporter, max_cells: int, family: str) -> Table | None:
     """The table read by its spec; None when it is refused for its size (P211/P212)."""
     heading = found.heading
-    spec = heading.spec()
+    spec = heading.spec(family)
     title = heading.title or (spec.title if spec else f"表{heading.number}")
     label = f"表{cn_number(heading.number) or heading.number}" if heading.number else (title or "表")
     if spec is not None and not heading.number:

@@ -59,6 +59,13 @@ DATASET_ATTRIBUTES = (UNIT_MULT, CURRENCY)
 OBSERVATION_ATTRIBUTES = (LEVEL,)
 
 PHASE_CODES = {"预算": iri("obeu-budgetphase:approved"), "决算": iri("obeu-budgetphase:executed")}
+# a column's own stage (mapping ``stage:``), over the document's phase: 预算数 / 年初预算数 approved, 全年预算数
+# (调整后) revised, 决算数 executed
+STAGE_CODES = {
+    "approved": iri("obeu-budgetphase:approved"),
+    "revised": iri("obeu-budgetphase:revised"),
+    "executed": iri("obeu-budgetphase:executed"),
+}
 OPERATION_CODES = {"revenue": iri("obeu-operation:revenue"), "expenditure": iri("obeu-operation:expenditure")}
 CNY = iri("currency:CNY")
 LEVEL_CODES = {

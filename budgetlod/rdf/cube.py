@@ -121,7 +121,7 @@ def unmapped_cells(table: Table) -> list[generic.Cell]:
     table_spec = spec(table.id)
     cells = []
     for row in table.rows:
-        columns = _columns(table_spec, row)
+        columns = {} if _uncoded(table_spec, row) else _columns(table_spec, row)
         printed = [path for path, value in row.values.items() if value is not None or path in row.invalid]
         cells += [generic.Cell(row, path) for path in printed if path not in columns]
     return cells
@@ -157,6 +157,8 @@ def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode
     keys: Counter[str] = Counter()
     codes_seen: set[str] = set()
     for row in table.rows:
+        if _uncoded(table_spec, row):
+            continue  # mapped generically (unmapped_cells)
         row_key, dims = _row_dimensions(ctx, table_spec, row)
         keys[row_key] += 1
         if keys[row_key] > 1:
@@ -171,6 +173,14 @@ def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode
             elif value is not None:
                 yield from _observation(ctx, table, table_spec, dataset, row, row_key, dims, column, value)
         yield from _row_concepts(ctx, table_spec, row, dims, codes_seen)
+
+
+def _uncoded(table_spec: TableSpec, row: Row) -> bool:
+    """A row of a coded table (or side) printing no code and no total, where the spec sends such rows to the
+    generic mapping (``uncoded_generic``: 年末结转和结余 of a 决算 收支总表 has no dimension there)."""
+    side = table_spec.side(row.side) if row.side else None
+    flag, coded = (side.uncoded_generic, side.coded) if side else (table_spec.uncoded_generic, table_spec.coded)
+    return flag and bool(coded) and not row.codes and row.level != "total"
 
 
 def _columns(table_spec: TableSpec, row: Row) -> dict[str, ColumnSpec]:
@@ -231,7 +241,7 @@ def _observation(
         Quad(obs, n("qb:dataSet"), dataset, g),
         Quad(obs, NamedNode(c.ORGANIZATION), ctx.unit, g),
         Quad(obs, NamedNode(c.FISCAL_YEAR), NamedNode(c.year_iri(ctx.year)), g),
-        Quad(obs, NamedNode(c.BUDGET_PHASE), NamedNode(c.PHASE_CODES[ctx.phase]), g),
+        Quad(obs, NamedNode(c.BUDGET_PHASE), NamedNode(_phase(ctx, column)), g),
         Quad(obs, NamedNode(c.OPERATION), NamedNode(c.OPERATION_CODES[operation]), g),
     )
     for key in table_dimensions(table_spec):
@@ -252,6 +262,12 @@ def _observation(
         yield Quad(obs, n("bl:printedCode"), Literal(row.code), g)
     if row.key:
         yield Quad(obs, n("bl:rowKey"), Literal(row.key), g)
+
+
+def _phase(ctx: Context, column: ColumnSpec) -> str:
+    """The budget phase of a figure: its column's stage (预算数 approved, 决算数 executed …), else the
+    document's phase."""
+    return c.STAGE_CODES[column.stage] if column.stage else c.PHASE_CODES[ctx.phase]
 
 
 def _unreadable(
