@@ -50,6 +50,12 @@ TEXT: dict[str, dict[str, str]] = {
         "disclosure": "公开文件",
         "disclosures": "公开文件（各年度）",
         "no_disclosures": "无。",
+        "execution": "预算与决算（执行率）",
+        "execution_note": "同一年度的预算公开与决算公开并列；金额单位为元；执行率 = 决算数 ÷ 预算数。",
+        "budget_figure": "预算数",
+        "final_figure": "决算数",
+        "execution_rate": "执行率",
+        "sangong_part": "“三公”经费",
         "codes": "代码",
         "notation": "编码",
         "label": "名称",
@@ -123,6 +129,15 @@ TEXT: dict[str, dict[str, str]] = {
         "disclosure": "Disclosure",
         "disclosures": "Disclosures (all years)",
         "no_disclosures": "None.",
+        "execution": "Budget against actual (execution rate)",
+        "execution_note": (
+            "A year's budget disclosure and final accounts side by side; amounts in yuan; "
+            "execution rate = actual ÷ budget."
+        ),
+        "budget_figure": "Budget",
+        "final_figure": "Actual",
+        "execution_rate": "Execution rate",
+        "sangong_part": "Three public expenses",
         "codes": "Codes",
         "notation": "Code",
         "label": "Label",

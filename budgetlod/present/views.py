@@ -39,6 +39,7 @@ from budgetlod.present.describe import (
     value,
     year_of,
 )
+from budgetlod.present.execution import budget_against_actual
 from budgetlod.store.base import QuadReader
 
 SEVERITIES = {
@@ -261,7 +262,14 @@ class Views:
                     "issued": value(s, "issued") or "",
                 },
             )
-        page.extra = {"disclosures": sorted(seen.values(), key=lambda d: (d["year"], d["term"].iri), reverse=True)}
+        page.extra = {
+            "disclosures": sorted(seen.values(), key=lambda d: (d["year"], d["term"].iri), reverse=True),
+            # the budget and final accounts of each year side by side (queries execution-by-unit, execution-sangong)
+            "execution": [
+                {"pair": pair, "budget": self.term(NamedNode(pair.budget)), "final": self.term(NamedNode(pair.final))}
+                for pair in budget_against_actual(self.store, page.iri, self.lang, self.labels.get)
+            ],
+        }
 
     def _scheme(self, page: Page) -> None:
         page.kind = "scheme"
