@@ -15,6 +15,7 @@ PREFIXES: dict[str, str] = {
     "bli": f"{CODELIST}income-category/",
     "bln": f"{CODELIST}expenditure-nature/",
     "bls": f"{CODELIST}sangong/",
+    "blb": f"{CODELIST}balance/",
     "bll": f"{CODELIST}level/",
     "blt": f"{CODELIST}table-type/",
     "bldk": f"{CODELIST}document-kind/",

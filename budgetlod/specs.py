@@ -18,6 +18,7 @@ class ColumnSpec:
     slug: str = ""  # the column's part of an observation IRI
     pins: tuple[tuple[str, str], ...] = ()  # dimension -> code this column fixes
     stage: str = ""  # budget stage of the column's figures (approved | revised | executed); "": the document's
+    operation: str = ""  # revenue | expenditure: the column's own operation character (表8 本年收入); "": its table's
 
     @property
     def leaf(self) -> str:
@@ -65,6 +66,7 @@ class SideSpec:
     operation: str = "expenditure"  # revenue | expenditure (obeu operation character)
     coded_by_name: bool = False  # a row printing a 类 name without its code gets the code of that name
     uncoded_generic: bool = False  # its rows with no code (and no total) are mapped generically
+    named_rows: tuple[NamedRow, ...] = ()  # rows with no code it maps by their label (before uncoded_generic)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class TableSpec:
     fixed: tuple[tuple[str, str], ...] = ()  # dimension -> code for the whole table
     family: str = ""  # the template family (mapping/families/<family>.yaml) it belongs to
     uncoded_generic: bool = False  # a coded table's rows with no code (and no total) are mapped generically
+    named_rows: tuple[NamedRow, ...] = ()  # a coded table's rows with no code it maps by their label
 
     @property
     def title(self) -> str:
@@ -106,8 +109,35 @@ def _columns(raw: Any) -> tuple[ColumnSpec, ...]:
             slug=str(c.get("slug", "")),
             pins=tuple((str(k), str(v)) for k, v in (c.get("pins") or {}).items()),
             stage=str(c.get("stage", "")),
+            operation=str(c.get("operation", "")),
         )
         for c in raw or ()
+    )
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A row of a coded table (or side) that prints no code but is named by its label (年末结转和结余, 人员经费合计):
+    its key (part of the IRI) and the codes it pins (dimension -> code), over its columns' pins."""
+
+    key: str
+    label: str
+    pins: tuple[tuple[str, str], ...]
+    aliases: tuple[str, ...] = ()
+
+    def label_keys(self) -> frozenset[str]:
+        return frozenset(label_key(a) for a in (self.label, *self.aliases))
+
+
+def _named_rows(raw: Any) -> tuple[NamedRow, ...]:
+    return tuple(
+        NamedRow(
+            key=str(r["key"]),
+            label=str(r["label"]),
+            pins=tuple((str(k), str(v)) for k, v in (r.get("pins") or {}).items()),
+            aliases=tuple(r.get("aliases", ())),
+        )
+        for r in raw or ()
     )
 
 
@@ -137,6 +167,7 @@ def _spec(data: dict[str, Any]) -> TableSpec:
             operation=side.get("operation", "expenditure"),
             coded_by_name=bool(side.get("coded_by_name", False)),
             uncoded_generic=bool(side.get("uncoded_generic", False)),
+            named_rows=_named_rows(side.get("named_rows")),
         )
         for name, side in (data.get("sides") or {}).items()
     )
@@ -158,6 +189,7 @@ def _spec(data: dict[str, Any]) -> TableSpec:
         fixed=tuple((str(k), str(v)) for k, v in (data.get("fixed") or {}).items()),
         family=str(data["family"]),
         uncoded_generic=bool(data.get("uncoded_generic", False)),
+        named_rows=_named_rows(data.get("named_rows")),
     )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from paths import CASES as DOCUMENTS
 from paths import SAMPLE
 from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
 
@@ -34,6 +35,8 @@ def source_text(source: Any) -> tuple[str, int | None]:
     """(document text, line of the injected error if any)."""
     if source in (None, "sample"):
         return SAMPLE.read_text(encoding="utf-8"), None
+    if "case" in source:  # a document of tests/cases/ (e.g. final-narrative, a 决算 with its narrative)
+        return (DOCUMENTS / source["case"] / "source.txt").read_text(encoding="utf-8"), None
     spec = source["generated"]
     generated = generate(seed=spec["seed"], index=spec["index"], errors=tuple(spec.get("errors", ())))
     line = generated.injected[0].line if generated.injected else None

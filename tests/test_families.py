@@ -104,3 +104,52 @@ def test_putuo_expected_cells_are_observations_of_specific_tables() -> None:
         )
     assert not misses, misses
     assert len(generic) <= 8, generic
+
+
+# The eight figures the f-specs once left to the generic mapping (GENERIC_ROWS above), as the PDF prints them: the
+# 支出 side of 表1 (年末结转和结余 55.34, 总计 2,995.39) and of 表4 (年末财政拨款结转和结余 21.63 and 总计 2,961.68,
+# in its 合计 and 一般公共预算财政拨款 columns), 表6 人员经费合计 2,152.26 and 公用经费合计 184.65. The named rows of
+# f01, f04 and f06 now give them dimensions (bl:balanceItem; bl:expenditureNature with economic _T).
+ONCE_GENERIC = [
+    # (table type, printed name, printed column, balance item or nature, amount)
+    ("f01", "年末结转和结余", "决算数", "balance/closing", "55.34"),
+    ("f01", "总计", "决算数", "balance/_T", "2995.39"),
+    ("f04", "年末财政拨款结转和结余", "合计", "balance/closing", "21.63"),
+    ("f04", "年末财政拨款结转和结余", "一般公共预算财政拨款", "balance/closing", "21.63"),
+    ("f04", "总计", "合计", "balance/_T", "2961.68"),
+    ("f04", "总计", "一般公共预算财政拨款", "balance/_T", "2961.68"),
+    ("f06", "人员经费合计", "决算数", "expenditure-nature/basic_personnel", "2152.26"),
+    ("f06", "公用经费合计", "决算数", "expenditure-nature/basic_public", "184.65"),
+]
+
+
+@needs_putuo
+def test_putuo_once_generic_figures_are_specific_observations() -> None:
+    converted = _putuo()
+    props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for quad in converted.quads:
+        if isinstance(quad.subject, NamedNode) and isinstance(quad.object, NamedNode | Literal):
+            props[quad.subject.value][quad.predicate.value].append(quad.object.value)
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    amount = "http://data.openbudgets.eu/ontology/dsd/measure/amount"
+    names = {name for _, name, _, _, _ in ONCE_GENERIC}
+    found: dict[tuple[str, str, str, str], set[Decimal]] = defaultdict(set)
+    for p in props.values():
+        if amount not in p:
+            continue
+        dataset = props[p["http://purl.org/linked-data/cube#dataSet"][0]]
+        generic = f"{BL}GenericTable" in dataset.get(rdf_type, [])
+        assert not (generic and p.get(f"{BL}printedName", [""])[0] in names), p  # none of them generic any more
+        table_type = dataset.get(f"{BL}tableType", [""])[0].rsplit("/", 1)[-1]
+        codes = p.get(f"{BL}balanceItem", []) + p.get(f"{BL}expenditureNature", [])
+        for code in codes:
+            key = (
+                table_type,
+                p.get(f"{BL}printedName", [""])[0],
+                p.get(f"{BL}sourceColumn", [""])[0],
+                "/".join(code.rsplit("/", 2)[-2:]),
+            )
+            found[key].add(Decimal(p[amount][0]))
+    for table_type, name, column, code, value in ONCE_GENERIC:
+        assert found.get((table_type, name, column, code)) == {Decimal(value)}, (table_type, name, column, code)
+    assert not any(f.code == "M004" for f in converted.findings)

@@ -181,6 +181,8 @@ def _read_single(ctx: _Context, layout: Layout) -> ReadTable:
         else:
             row.name = strip_enumeration(labels.get("名称", ""))
             row.project = labels.get("项目名称") or None
+            if matcher is not None and row.project and not row.name:
+                row.name, row.project = row.project, None  # 收入总计 printed across the group and label columns
             code = (labels.get("编码") or "".join(labels.get(k, "") for k in ("类", "款", "项"))).replace(" ", "")
             if _DIGITS.match(code):  # 科目编码 in a table read as items (机关运行经费 by 经济科目)
                 row.codes = tuple(_split_code(code, _SEGMENTS["function"]))

@@ -38,6 +38,7 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("funding", iri("bl:fundingSource"), f"{CODELIST}funding-source"),
         Dimension("nature", iri("bl:expenditureNature"), f"{CODELIST}expenditure-nature"),
         Dimension("project", iri("bl:project"), f"{CODELIST}project"),
+        Dimension("balance", iri("bl:balanceItem"), f"{CODELIST}balance"),
     )
 }
 

@@ -30,7 +30,8 @@ from budgetlod.rdf.context import Context
 from budgetlod.rdf.dsd import table_dimensions
 from budgetlod.rdf.iris import content_hash, safe
 from budgetlod.rdf.terms import RDF_TYPE, XSD_BOOLEAN, decimal, integer, n, zh
-from budgetlod.specs import ColumnSpec, TableSpec, spec
+from budgetlod.specs import ColumnSpec, NamedRow, TableSpec, spec
+from budgetlod.text import label_key
 
 UNIT_POWERS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
 
@@ -180,7 +181,17 @@ def _uncoded(table_spec: TableSpec, row: Row) -> bool:
     generic mapping (``uncoded_generic``: 年末结转和结余 of a 决算 收支总表 has no dimension there)."""
     side = table_spec.side(row.side) if row.side else None
     flag, coded = (side.uncoded_generic, side.coded) if side else (table_spec.uncoded_generic, table_spec.coded)
-    return flag and bool(coded) and not row.codes and row.level != "total"
+    return flag and bool(coded) and not row.codes and row.level != "total" and _named(table_spec, row) is None
+
+
+def _named(table_spec: TableSpec, row: Row) -> NamedRow | None:
+    """The spec's named row (``named_rows``) a row printing no code is, by its label: 年末结转和结余 of a 决算
+    收支总表, 人员经费合计 of its 基本支出表."""
+    if row.codes or row.level == "total":
+        return None
+    named = table_spec.side(row.side).named_rows if row.side else table_spec.named_rows
+    key = label_key(row.name)
+    return next((r for r in named if key in r.label_keys()), None)
 
 
 def _columns(table_spec: TableSpec, row: Row) -> dict[str, ColumnSpec]:
@@ -194,7 +205,11 @@ def _row_dimensions(ctx: Context, table_spec: TableSpec, row: Row) -> tuple[str,
     wanted = set(table_dimensions(table_spec))
     coded = table_spec.side(row.side).coded if row.side else table_spec.coded
     total = row.level == "total"
-    if coded:
+    named = _named(table_spec, row)
+    if coded and named is not None:  # 年末结转和结余, 人员经费合计: the codes the spec gives it
+        dims[coded] = c.DIMENSIONS[coded].code(dict(named.pins).get(coded, c.NOT_APPLICABLE))
+        key = named.key
+    elif coded:
         dim = c.DIMENSIONS[coded]
         dims[coded] = dim.code(c.TOTAL if total else row.code or c.NOT_APPLICABLE)
         key = "total" if total else safe(row.code) or f"r-{content_hash(row.name, 8)}"
@@ -232,9 +247,10 @@ def _observation(
 ) -> Iterator[Quad]:
     g = ctx.graph
     obs = NamedNode(ctx.minter.observation(dataset.value, row_key, column.slug))
-    operation = table_spec.side(row.side).operation if row.side else table_spec.operation
+    operation = column.operation or (table_spec.side(row.side).operation if row.side else table_spec.operation)
     values = dict(dims)
-    for key, code in (*table_spec.fixed, *column.pins):
+    named = _named(table_spec, row)
+    for key, code in (*table_spec.fixed, *column.pins, *(named.pins if named else ())):
         values[key] = c.DIMENSIONS[key].code(code)
     yield from (
         Quad(obs, RDF_TYPE, n("qb:Observation"), g),

@@ -10,6 +10,8 @@ IRIs (``{d}`` is the disclosure) and classes:
 * unit profile: on the disclosure itself (``bl:mainFunctions``, ``bl:departmentCount`` …);
 * staffing: ``{d}/staffing/{established|actual|in-service|retired|pre-1949-retired}``, ``bl:StaffingFigure``;
 * narrative statement: ``{d}/statement/{line}-{n}`` (the n-th on that line), ``bl:NarrativeStatement``;
+  of a 决算 narrative, which figure it states (``bl:statedMeasure``: the OBEU budget phase approved, revised or
+  executed), its completion rate (``bl:completionRate``) and 大于/小于/等于 (``bl:comparisonWord``);
   its prior-year amount: ``{statement}/prior``, ``bl:DerivedAmount``;
 * project description: ``{d}/project-description/{line}``, ``bl:ProjectDescription``;
 * running costs: ``{d}/other/running-cost``, ``bl:RunningCost``;
@@ -61,6 +63,14 @@ Object = NamedNode | Literal
 
 
 DERIVATION_NOTE = "amount − change"
+
+# 决算 narrative: which figure a stated amount is, as the OBEU budget phase of the table column it restates
+# (the tables' ``stage``: approved, revised, executed).
+MEASURE_PHASES = {
+    "年初预算": "obeu-budgetphase:approved",
+    "全年预算": "obeu-budgetphase:revised",
+    "决算": "obeu-budgetphase:executed",
+}
 
 
 @cache
@@ -207,6 +217,10 @@ def _statement(out: _Graph, fact: NarrativeFact, local: str, projects: _Projects
     out.number(node, "bl:statedRate", fact.rate)
     out.number(node, "bl:statedShare", fact.share)
     out.text(node, "bl:comparedWith", fact.compared_with)
+    if fact.measure in MEASURE_PHASES:
+        out.add(node, "bl:statedMeasure", n(MEASURE_PHASES[fact.measure]))
+    out.number(node, "bl:completionRate", fact.completion)
+    out.text(node, "bl:comparisonWord", fact.relation)
     out.text(node, "bl:statedReason", fact.reason)
     out.text(node, "bl:purpose", fact.purpose)
     if fact.codes:
