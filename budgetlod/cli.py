@@ -10,6 +10,8 @@ file_seconds, bad usage), 3 internal error (a bug: ``FILE: internal error: …
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from functools import partial
 from pathlib import Path
@@ -31,7 +33,7 @@ from budgetlod.prefixes import iri
 from budgetlod.publish.render import Rendered
 from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.serialize import disclosure_json, summary
-from budgetlod.settings import SETTINGS, setting
+from budgetlod.settings import SETTINGS, check_all, setting, shown
 from budgetlod.store.embedded import StoreError
 
 
@@ -50,7 +52,12 @@ class Main(click.Group):
 @click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budgetlod")
 def main() -> None:
-    """budgetlod — Chinese public budget disclosures as linked open data."""
+    """budgetlod — Chinese public budget disclosures as linked open data.
+
+    Settings come from BUDGETLOD_* environment variables (budgetlod settings); one of the wrong type stops every
+    command with exit code 2. Exit codes: 0 ok, 1 violations, 2 cannot run, 3 internal error (please report).
+    """
+    check_all()  # a BUDGETLOD_* variable of the wrong type: one [ERROR] line, exit 2 (Main.invoke)
 
 
 def _named(files: tuple[Path, ...]) -> str:
@@ -411,17 +418,47 @@ def ingest(
     sys.exit(summary.exit_code())
 
 
+def _setting_default(name: str) -> str:
+    """How ``--help`` shows an option's default that is a setting: ``BUDGETLOD_PORT or 8000`` (the table's
+    default, not the environment's value: reading it may fail)."""
+    item = next(i for i in SETTINGS if i.name == name)
+    return f"{item.env} or {item.default}"
+
+
 @main.command()
-@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
-@click.option("--host", help="Address to listen on (setting host).")
-@click.option("--port", type=int, help="Port (setting port).")
-@click.option("--timeout", "query_timeout", type=float, help="Query timeout in seconds (setting query_timeout).")
-@click.option("--row-limit", type=int, help="Most result rows a query answers (setting row_limit).")
-@click.option("--workers", "query_workers", type=int, help="Query worker processes (setting query_workers).")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    show_default=_setting_default("store_path"),
+    help="Store folder.",
+)
+@click.option("--host", show_default=_setting_default("host"), help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), show_default=_setting_default("port"), help="Port.")
+@click.option(
+    "--timeout",
+    "query_timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    show_default=_setting_default("query_timeout"),
+    help="Query timeout in seconds.",
+)
+@click.option(
+    "--row-limit",
+    type=click.IntRange(min=1),
+    show_default=_setting_default("row_limit"),
+    help="Most result rows a query answers.",
+)
+@click.option(
+    "--workers",
+    "query_workers",
+    type=click.IntRange(min=1),
+    show_default=_setting_default("query_workers"),
+    help="Query worker processes (with --endpoint: queries at the remote store at once).",
+)
 @click.option(
     "--endpoint",
     help="Serve a remote SPARQL 1.1 store at this query URL (read-only) instead of the store; credentials from "
-    "BUDGETLOD_REMOTE_USER/_PASSWORD/_AUTH. --workers: queries at the remote store at once.",
+    "BUDGETLOD_REMOTE_USER/_PASSWORD/_AUTH.",
 )
 def serve(
     store_path: Path | None,
@@ -432,7 +469,12 @@ def serve(
     query_workers: int | None,
     endpoint: str | None,
 ) -> None:
-    """Serve the store (or a remote SPARQL store): SPARQL 1.1 protocol at /sparql, Linked Data pages, /health."""
+    """Serve the store (or a remote SPARQL store): SPARQL 1.1 protocol at /sparql, Linked Data pages, /health.
+
+    Exit code 0 stopped (Ctrl-C, SIGTERM); 2 cannot run (no data yet or a damaged store, a remote store that
+    cannot be used, the port taken or not allowed, a setting of the wrong type); 3 internal error (please
+    report).
+    """
     import uvicorn
 
     from budgetlod.serve.app import create_app
@@ -451,15 +493,46 @@ def serve(
         from budgetlod.serve.snapshot import SnapshotReader
 
         SnapshotReader(config.store_path).check()  # no data yet, or damaged: exit 2 with the reason
+    bind_host = host or str(setting("host"))
+    listening = listen(bind_host, port if port is not None else int(setting("port")))  # taken: exit 2
+    bind_port = int(listening.getsockname()[1])  # port 0: the one the system chose
     app = create_app(config)  # a remote store's URL or credentials that cannot be used: exit 2 with the reason
     if endpoint:
         from budgetlod.serve.remote_backend import probe
 
         click.echo(f"budgetlod {__version__}: serving the remote store {probe(app.state.backend)}", err=True)
-    bind_host = host or str(setting("host"))
-    bind_port = port if port is not None else int(setting("port"))
-    click.echo(f"budgetlod {__version__}: query page http://{bind_host}:{bind_port}/sparql", err=True)
-    uvicorn.run(app, host=bind_host, port=bind_port, log_level="warning")
+    shown_host = f"[{bind_host}]" if ":" in bind_host else bind_host
+    click.echo(f"budgetlod {__version__}: query page http://{shown_host}:{bind_port}/sparql", err=True)
+    uvicorn.Server(uvicorn.Config(app, host=bind_host, port=bind_port, log_level="warning")).run(sockets=[listening])
+
+
+class PortUnavailable(BudgetlodError):
+    """``serve`` cannot listen where it was asked to (exit code 2)."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` and listening, handed to uvicorn (so no other process can take the port
+    between the check and the start); :class:`PortUnavailable` with what to do when it cannot be bound."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a port in TIME_WAIT is free
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortUnavailable(
+                f"port {port} on {host} is taken (by another process): choose another with --port"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise PortUnavailable(
+                f"port {port} on {host} is not allowed (ports below 1024 need privileges): choose another with --port"
+            ) from None
+        reason = exc.strerror or str(exc)
+        raise PortUnavailable(f"cannot listen on {host} port {port}: {reason}: choose another with --host") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 @main.command()
@@ -519,18 +592,23 @@ def query(
     fmt: str,
     list_queries: bool,
 ) -> None:
-    """Run a named query of queries/ (or a .rq file) with typed parameters (docs/queries.md)."""
-    from budgetlod.query.command import CommandError, all_queries, listing, run
+    """Run a named query of queries/ (or a .rq file) with typed parameters (docs/queries.md).
+
+    The answer goes to stdout, the row count to stderr (an empty answer: why it may be empty). Exit code 0
+    answered (also with no rows); 2 cannot run (unknown query, bad parameter, no store, a failing endpoint);
+    3 internal error (please report).
+    """
+    from budgetlod.query.command import CommandError, all_queries, listing, row_count, run
 
     if list_queries:
         click.echo(listing(all_queries()), nl=False)
         return
     if not name:
         raise CommandError("name a query (budgetlod query --list shows them) or a .rq file")
-    text, rows = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt)
+    text, rows, ran = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt)
     click.echo(text, nl=False)
-    if fmt == "table":
-        click.echo(f"({rows} rows)", err=True)
+    if fmt == "table" or not rows:
+        click.echo(row_count(rows, ran), err=True)
 
 
 def _published(rendered: Rendered) -> None:
@@ -539,6 +617,12 @@ def _published(rendered: Rendered) -> None:
 
 @main.command("settings")
 def show_settings() -> None:
-    """List every setting with its current value, environment variable and help."""
+    """List every setting with its current value as its type reads it (true/false, a number, a 'text'),
+    environment variable, default and help.
+
+    Exit code 0; 2 when a BUDGETLOD_* variable holds a value of the wrong type (one [ERROR] line naming it).
+    """
     for item in SETTINGS:
-        click.echo(f"{item.name} = {setting(item.name)!r}  ({item.env}; default {item.default!r})\n    {item.help}")
+        click.echo(
+            f"{item.name} = {shown(setting(item.name))}  ({item.env}; default {shown(item.default)})\n    {item.help}"
+        )

@@ -1,7 +1,10 @@
 """Every setting in one declarative table, with its default and help.
 
 A setting is read from the environment as ``BUDGETLOD_<NAME>`` (upper case)
-when set, else its default.  ``budgetlod settings`` prints the table;
+when set, else its default, and has the type of its default (bool, int, float,
+str). A value of the wrong type is a :class:`SettingError` (exit code 2, one
+line naming the variable); the command line checks every setting before a
+command runs (:func:`check_all`).  ``budgetlod settings`` prints the table;
 ``docs/settings.md`` documents it.
 """
 
@@ -10,11 +13,23 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from budgetlod.errors import BudgetlodError
+
+Value = bool | int | float | str
+
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off")
+
+
+class SettingError(BudgetlodError):
+    """A setting's environment variable holds a value of the wrong type: ``setting port: BUDGETLOD_PORT='abc' is
+    not an integer``."""
+
 
 @dataclass(frozen=True)
 class Setting:
     name: str
-    default: int | float | str
+    default: Value
     help: str
 
     @property
@@ -91,7 +106,7 @@ SETTINGS: tuple[Setting, ...] = (
         "0: no cache.",
     ),
     Setting("max_request_bytes", 1048576, "Largest request body (a POSTed query); larger ones get 413."),
-    Setting("cors", "true", "Allow cross-origin GET/POST from any origin, without credentials (true/false)."),
+    Setting("cors", True, "Allow cross-origin GET/POST from any origin, without credentials (true/false)."),
     Setting(
         "public_base_url",
         "",
@@ -172,11 +187,55 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
-def setting(name: str) -> int | float | str:
+def parse_value(item: Setting, raw: str) -> Value:
+    """``raw`` (an environment variable's text) as a value of the setting's type, or :class:`SettingError`."""
+    text = raw.strip()
+    problem = f"setting {item.name}: {item.env}={raw!r} is not"
+    if isinstance(item.default, bool):
+        if text.lower() in TRUE:
+            return True
+        if text.lower() in FALSE:
+            return False
+        raise SettingError(f"{problem} true or false ({'/'.join(TRUE)} or {'/'.join(FALSE)})")
+    if isinstance(item.default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise SettingError(f"{problem} an integer") from None
+    if isinstance(item.default, float):
+        try:
+            value = float(text)
+        except ValueError:
+            raise SettingError(f"{problem} a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise SettingError(f"{problem} a finite number")
+        return value
+    return raw
+
+
+def setting(name: str) -> Value:
+    """The setting's value: its environment variable read as the setting's type, else its default."""
     for item in SETTINGS:
         if item.name == name:
             raw = os.environ.get(item.env)
-            if raw is None:
-                return item.default
-            return type(item.default)(raw)
+            return item.default if raw is None else parse_value(item, raw)
     raise KeyError(name)
+
+
+def shown(value: Value) -> str:
+    """A value as ``budgetlod settings`` and docs/settings.md show it: ``true``, ``8000``, ``30.0``, ``'text'``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def type_name(item: Setting) -> str:
+    """``bool``, ``int``, ``float`` or ``str``: the type a setting's value has."""
+    return type(item.default).__name__
+
+
+def check_all() -> None:
+    """Read every setting: the first one whose environment variable has the wrong type raises
+    :class:`SettingError`."""
+    for item in SETTINGS:
+        setting(item.name)

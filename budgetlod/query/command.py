@@ -44,8 +44,8 @@ def run(
     assignments: Sequence[str],
     fmt: str,
     timeout: float = 60.0,
-) -> tuple[str, int]:
-    """The answer as text and its row count (``CommandError`` when it cannot be given)."""
+) -> tuple[str, int, NamedQuery]:
+    """The answer as text, its row count and the query run (``CommandError`` when it cannot be given)."""
     if store is not None and endpoint is not None:
         raise CommandError("give --store or --endpoint, not both")
     try:
@@ -61,7 +61,16 @@ def run(
     except QueryRunError as exc:
         raise CommandError(f"{query.name}: {exc}") from None
     extra = {"query": query.name, "params": params_json(terms)}
-    return write(result, fmt, extra), len(result.rows)
+    return write(result, fmt, extra), len(result.rows), query
+
+
+def row_count(rows: int, query: NamedQuery) -> str:
+    """``(1 row)``, ``(3 rows)``; no rows: why the answer may be empty — what the query declares (header ``empty``),
+    else the parameters or the store's data."""
+    if rows:
+        return f"({rows} row{'' if rows == 1 else 's'})"
+    why = query.empty or "check the parameters or what the store holds"
+    return f"(no rows: {why})"
 
 
 def default_store() -> Path:

@@ -108,6 +108,7 @@ class NamedQuery:
     example: str = ""
     tags: tuple[str, ...] = ()
     chart: Chart | None = None
+    empty: str = ""  # why the answer may have no rows (header ``empty``), said when it has none
     library: bool = False  # one of queries/ (its LATERAL groups are hints only: budgetlod.query.dialect)
 
     def text_for(self, lateral: bool) -> str:
@@ -266,6 +267,7 @@ def parse_query(name: str, text: str) -> NamedQuery:
         example=_text(header.get("example")),
         tags=tuple(str(t) for t in (tags if isinstance(tags, list) else [tags])),
         chart=read_chart(header, name),
+        empty=_text(header.get("empty")),
     )
 
 

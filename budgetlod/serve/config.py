@@ -37,7 +37,7 @@ class ServerConfig:
             row_limit=int(setting("row_limit")),
             query_workers=int(setting("query_workers")),
             max_request_bytes=int(setting("max_request_bytes")),
-            cors=str(setting("cors")).lower() in ("1", "true", "yes", "on"),
+            cors=bool(setting("cors")),
             public_base_url=str(setting("public_base_url")),
             result_cache_bytes=int(setting("result_cache_bytes")),
             long_queries=int(setting("long_queries")),

@@ -45,6 +45,7 @@ from budgetlod.store.embedded import StoreError
 DATA_PREFIX = Site(str(setting("base_iri"))).data_prefix
 
 router = APIRouter(tags=["linked data"])
+INDEX_FORMATS = (HTML,)  # what an entry page (the list of units, of code lists) is offered as
 RDF_TYPE = iri("rdf:type")
 DISCLOSURE = iri("bl:Disclosure")
 
@@ -240,12 +241,18 @@ def _context(lang: str, path: str, query: str, resource: str | None) -> dict[str
 
 
 def _index(request: Request, site: Site, backend: Backend, kind: str) -> Response:
-    """The entry pages (HTML only, not minted IRIs): the budget units, the code lists."""
-    accept = request.headers.get("accept")
-    # an index page has only HTML: what a client without Accept gets
-    rep = negotiate(accept, PAGE_FORMATS) if accept else HTML
-    if rep is not HTML:
-        return _not_found(request, rep)
+    """The entry pages (HTML only, not minted IRIs): the budget units, the code lists. A client that accepts HTML
+    (``*/*``, ``text/*``, no Accept) gets it; one that accepts nothing offered gets 406 with what is offered and
+    where the data is as RDF (an index page names no resource: never 404)."""
+    rep = negotiate(request.headers.get("accept"), INDEX_FORMATS)
+    if rep is None:
+        return PlainTextResponse(
+            f"406 not acceptable: {_raw_path(request)} is offered as {', '.join(f.media_type for f in INDEX_FORMATS)}"
+            "; the data as RDF: /catalog (DCAT-AP), /.well-known/void (VoID), /sparql (SPARQL 1.1), and each "
+            "resource's page (Turtle, JSON-LD, N-Triples)\n",
+            status_code=406,
+            headers={"Vary": "Accept"},
+        )
     try:
         store = backend.store()
     except StoreError as exc:
