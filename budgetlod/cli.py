@@ -493,10 +493,10 @@ def serve(
         from budgetlod.serve.snapshot import SnapshotReader
 
         SnapshotReader(config.store_path).check()  # no data yet, or damaged: exit 2 with the reason
-    bind_host = host or str(setting("host"))
+    app = create_app(config)  # a remote store's URL or credentials that cannot be used: exit 2 with the reason
+    bind_host = host or str(setting("host"))  # the store and the endpoint are checked first, then the port
     listening = listen(bind_host, port if port is not None else int(setting("port")))  # taken: exit 2
     bind_port = int(listening.getsockname()[1])  # port 0: the one the system chose
-    app = create_app(config)  # a remote store's URL or credentials that cannot be used: exit 2 with the reason
     if endpoint:
         from budgetlod.serve.remote_backend import probe
 

@@ -257,7 +257,7 @@ def test_cli_table_csv_json(store_path: Path) -> None:
     # aligned by display width: the header's column starts where the row's does (a Chinese character is 2 wide)
     header, row = lines[0], lines[2]
     assert width(header[: header.index("incomeYuan") + len("incomeYuan")]) == width(row[: row.index("14874000") + 8])
-    assert "(1 rows)" in result.stderr
+    assert "(1 row)" in result.stderr
 
     result = cli("units-totals", "--store", str(store_path), "--format", "csv")
     assert result.exit_code == 0

@@ -4,8 +4,9 @@ named query of ``queries/`` gives the same answer on both, compared by value (``
 the remote ingest's command line (summary, report, exit codes), re-ingest (replace, no duplicates) and
 failures injected mid-upload (tests/fault_proxy.py: retried, or reported with the remote graph's state).
 
-The corpus: the sample (乌鲁木齐市12345政务服务热线中心 2024) and 3 generated units × 2023, 2024 (seed 7; unit 2's
-2024 disclosure with a narrative amount made wrong, so that the rule and disagreement queries have rows).
+The corpus: the sample (乌鲁木齐市12345政务服务热线中心 2024), its hand-made 决算 of the same year (its 三公 预算数 off
+the 预算: tests/budget_actual.py), and 3 generated units × 2023, 2024 (seed 7; unit 2's 2024 disclosure with a
+narrative amount made wrong, so that the rule and disagreement queries have rows).
 """
 
 from __future__ import annotations
@@ -211,7 +212,8 @@ def test_query_command_through_the_authenticated_endpoint(stores: Stores) -> Non
     local = subprocess.run([sys.executable, "-m", "budgetlod", "query", "units-totals", "--format", "csv", "--store",
                             str(stores.embedded_path)], capture_output=True, text=True, timeout=120)
     assert remote.returncode == 0 and local.returncode == 0, remote.stderr + local.stderr
-    assert len(remote.stdout.splitlines()) == len(local.stdout.splitlines()) == 5
+    # the header and one row a disclosure of 2024: the sample, its 决算 (kind 部门决算, no t-table totals), 3 generated
+    assert len(remote.stdout.splitlines()) == len(local.stdout.splitlines()) == 6
 
     def cells(text: str) -> list[list[str]]:
         return [[decimal_key(c) or c for c in line.split(",")] for line in text.splitlines()]
@@ -248,16 +250,16 @@ def test_remote_ingest_summary_report_and_content(stores: Stores) -> None:
     """The first run's summary and report; every graph in Virtuoso holds the embedded store's triples (compared by
     value, graph by graph); no staging graph is left."""
     lines = stores.first.stdout.splitlines()
-    assert re.fullmatch(r"7 loaded \(1 clean, 5 with warnings, 1 with violations\), 0 unchanged, 0 failed in "
+    assert re.fullmatch(r"8 loaded \(1 clean, 6 with warnings, 1 with violations\), 0 unchanged, 0 failed in "
                         rf"[0-9.]+ s \([0-9.]+ files/s\); store {re.escape(stores.virtuoso.sparql_auth)}", lines[0])
     assert lines[1:] == [f"report: {stores.state / 'ingest-report.tsv'}"]
     report = (stores.state / "ingest-report.tsv").read_text(encoding="utf-8").splitlines()
     assert report[0].split("\t") == ["file", "status", "graph", "triples", "violations", "warnings", "parse_warnings",
                                      "seconds", "state", "reason"]
-    assert len(report) == 8 and all(line.split("\t")[8:] == ["", ""] for line in report[1:])
+    assert len(report) == 9 and all(line.split("\t")[8:] == ["", ""] for line in report[1:])
     assert (stores.state / "ingest-manifest.tsv").is_file()
     local = count_triples(stores.embedded)
-    assert set(remote_counts(stores)) == set(local) and len(local) == 9  # 7 disclosures, ontology, code lists
+    assert set(remote_counts(stores)) == set(local) and len(local) == 10  # 8 disclosures, ontology, code lists
     store = stores.remote
     for graph in local:
         quads = stores.embedded.quads_for_pattern(None, None, None, NamedNode(graph))
@@ -269,7 +271,7 @@ def test_remote_ingest_summary_report_and_content(stores: Stores) -> None:
 
 
 def test_second_run_skips_and_force_replaces_without_duplicates(stores: Stores) -> None:
-    """Again: 7 unchanged, nothing written (the vocabulary neither). With --force every graph is replaced: the same
+    """Again: 8 unchanged, nothing written (the vocabulary neither). With --force every graph is replaced: the same
     triple counts, graph by graph (replace, not add), no staging graph. Without the state folder's manifest (a
     new --state), the files are converted and written again, with the same result."""
     before = remote_counts(stores)
@@ -278,13 +280,13 @@ def test_second_run_skips_and_force_replaces_without_duplicates(stores: Stores) 
                     endpoint=f"{proxy.url}/sparql-auth")
     assert again.returncode == 0, again.stderr
     assert not [s.text for s in proxy.seen if re.search(r"\b(INSERT|DROP|DELETE|ADD)\b", s.text)]  # only queries
-    assert again.stdout.startswith("0 loaded (0 clean, 0 with warnings, 0 with violations), 7 unchanged, 0 failed")
+    assert again.stdout.startswith("0 loaded (0 clean, 0 with warnings, 0 with violations), 8 unchanged, 0 failed")
     forced = cli(stores.virtuoso, "ingest", stores.corpus, "--state", stores.state, "--force", "-q")
     assert forced.returncode == 0, forced.stderr
-    assert forced.stdout.startswith("7 loaded (1 clean, 5 with warnings, 1 with violations), 0 unchanged, 0 failed")
+    assert forced.stdout.startswith("8 loaded (1 clean, 6 with warnings, 1 with violations), 0 unchanged, 0 failed")
     assert remote_counts(stores) == before
     fresh = cli(stores.virtuoso, "ingest", stores.corpus, "--state", stores.tmp / "fresh-state", "-q")
-    assert fresh.returncode == 0 and fresh.stdout.startswith("7 loaded"), fresh.stdout + fresh.stderr
+    assert fresh.returncode == 0 and fresh.stdout.startswith("8 loaded"), fresh.stdout + fresh.stderr
     assert remote_counts(stores) == before
     assert not stores.remote.staging_graphs()
 
