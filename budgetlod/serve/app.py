@@ -69,7 +69,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
         finally:
             backend.close()
 
-    app = FastAPI(title="budgetlod", version=__version__, lifespan=lifespan, docs_url="/api", redoc_url=None)
+    app = FastAPI(title="budgetlod", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.config = config
     app.state.backend = backend
     app.state.admission = Admission(config)
@@ -85,9 +85,10 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
             expose_headers=["X-Result-Truncated", "X-Result-Truncated-By", "X-Row-Limit", "X-Answer-Byte-Limit"],
         )
     app.add_middleware(SecurityHeaders)
-    from budgetlod.serve import pages, publishing, queries, sparql
+    from budgetlod.serve import api_docs, pages, publishing, queries, sparql
 
     app.include_router(health)
+    app.include_router(api_docs.router)
     app.include_router(sparql.router)
     app.include_router(queries.router)
     app.include_router(publishing.router)

@@ -4,8 +4,8 @@
   ``/sparql/query.js``; ``<script type="application/ld+json">`` data blocks are never run), no plugins, no base
   or form targets elsewhere, no framing (``frame-ancestors 'none'``). Inline *styles* are allowed: the pages
   carry their small style sheet inline, and every value in a page is escaped (a style cannot run script).
-  ``/api`` (FastAPI's OpenAPI page) loads Swagger UI from its CDN with an inline starter script: it gets a policy
-  of its own that allows exactly that, and shows no data.
+  ``/api`` (the OpenAPI page) runs under the same policy: Swagger UI is served from the package
+  (:mod:`budgetlod.serve.api_docs`), with no CDN and no inline script.
 * ``X-Content-Type-Options: nosniff``: an answer is read as the type it says (a CSV never runs as a script).
 * ``X-Frame-Options: DENY`` (for browsers without ``frame-ancestors``), ``Referrer-Policy: same-origin``.
 
@@ -20,22 +20,14 @@ POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-API_DOCS_POLICY = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
-API_DOCS_PATHS = ("/api", "/api/oauth2-redirect")
 
 
-def headers_for(path: str) -> list[tuple[bytes, bytes]]:
-    policy = API_DOCS_POLICY if path in API_DOCS_PATHS else POLICY
-    return [
-        (b"content-security-policy", policy.encode()),
-        (b"x-content-type-options", b"nosniff"),
-        (b"x-frame-options", b"DENY"),
-        (b"referrer-policy", b"same-origin"),
-    ]
+HEADERS: list[tuple[bytes, bytes]] = [
+    (b"content-security-policy", POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
 
 
 class SecurityHeaders:
@@ -46,7 +38,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = headers_for(scope.get("path", ""))
+        extra = HEADERS
         names = {name for name, _ in extra}
 
         async def send_with_headers(message: Message) -> None:
