@@ -111,7 +111,8 @@ def test_html_page_with_bar_chart(live_server: Any) -> None:
     assert len(bars) == len(labels) == UNITS_2024  # one bar a unit, with its name
     assert SAMPLE_UNIT in labels
     sample_bar = next(b for b in bars if b.find(f"{SVG}title").text.startswith(SAMPLE_UNIT))  # type: ignore[union-attr]
-    assert sample_bar.find(f"{SVG}title").text == f"{SAMPLE_UNIT}: 14,874,000元"  # type: ignore[union-attr]
+    # drawn in 万元 as the table beside it shows amounts (the documents print 万元; the CSV keeps yuan)
+    assert sample_bar.find(f"{SVG}title").text == f"{SAMPLE_UNIT}: 1,487.40 10k yuan"  # type: ignore[union-attr]
     assert html.count("<tr>") == UNITS_2024 + 1  # the result table: header and one row a unit
 
 

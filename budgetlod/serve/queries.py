@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
@@ -25,13 +25,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from markupsafe import Markup
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from budgetlod import __version__, formats
 from budgetlod.present import jinja
 from budgetlod.present.chart import MAX_CATEGORIES, Series, bar_chart
 from budgetlod.present.text import TEXT
+from budgetlod.query import columns as query_columns
 from budgetlod.query import output, results
 from budgetlod.query.library import HeaderError, NamedQuery, QueryNotFound, named_queries, named_query
 from budgetlod.query.params import ParamError, Term, bind
@@ -65,14 +66,14 @@ WORDS: dict[str, dict[str, str]] = {
         "default": "默认值",
         "none": "（不填：全部）",
         "description": "说明",
-        "example": "命令行示例",
+        "example": "命令行",
         "run": "运行",
         "formats": "其他格式",
         "rows": "行",
         "truncated": "结果超过行数上限，只显示前 {n} 行。",
         "chart_note": "图中只画前 {n} 行。",
         "no_rows": "没有结果。",
-        "sparql": "查询文本（SPARQL）",
+        "sparql": "技术说明与查询文本（SPARQL）",
         "all": "全部查询",
     },
     "en": {
@@ -93,7 +94,7 @@ WORDS: dict[str, dict[str, str]] = {
         "truncated": "More rows than the row limit: only the first {n} are shown.",
         "chart_note": "The chart shows the first {n} rows only.",
         "no_rows": "No results.",
-        "sparql": "The query (SPARQL)",
+        "sparql": "How it is computed, and the query (SPARQL)",
         "all": "All queries",
     },
 }
@@ -245,47 +246,113 @@ def chart_svg(query: NamedQuery, result: Result, lang: str, terms: dict[str, Ter
     chart = query.chart
     if chart is None or not result.rows or not all(c in result.variables for c in chart.values):
         return None, False
-    columns = [[_number(c) for c in result.column(name)] for name in chart.values]
+    kinds = [query_columns.column(name, query.header).kind for name in chart.values]
+    columns = [
+        [_in_units(_number(c), kind) for c in result.column(name)]
+        for name, kind in zip(chart.values, kinds, strict=True)
+    ]
     if not any(v is not None for column in columns for v in column):
         return None, False
     names: list[str] = []
     for index, name in enumerate(chart.values):
         legend = chart.legend[index] if chart.legend else None
         cell = result.column(legend)[0] if legend and legend in result.variables else None
-        names.append(output.display(cell) if cell is not None else name)
+        label = query_columns.column(name, query.header).label(lang)
+        names.append(output.display(cell) if cell is not None else label)
     title = query.title_zh if lang == "zh" else query.title_en
     bound = ", ".join(f"{k}={output.display(v)}" for k, v in terms.items())
     if bound:
         title += f" ({bound})"
-    labels = output.labels(result, chart.label)
+    shared, labels = common_start(output.labels(result, chart.label))
+    if shared:
+        title += f" — {shared}"
     description = "; ".join(
         f"{label}: " + ", ".join("—" if col[i] is None else str(col[i]) for col in columns)
         for i, label in enumerate(labels[:MAX_CATEGORIES])
     )
+    unit = chart.unit
+    if kinds and all(kind == "yuan" for kind in kinds):
+        unit = "万元" if lang == "zh" else " 10k yuan"  # as the table shows them
     svg = bar_chart(
         title,
         labels,
         [Series(n, col) for n, col in zip(names, columns, strict=True)],
-        unit=chart.unit,
+        unit=unit,
         description=description,
         ident=f"chart-{query.name}",
     )
     return Markup(svg), len(result.rows) > MAX_CATEGORIES  # the SVG escapes its own text
 
 
-def _cells(result: Result, href: Callable[[str], str]) -> list[list[dict[str, Any]]]:
-    """The result table's cells: text, whether a number, and a link for IRIs (their Linked Data page)."""
+def _in_units(value: Decimal | None, kind: str) -> Decimal | None:
+    """An amount in yuan drawn in 万元, as the table beside the chart shows it."""
+    return value / query_columns.TEN_THOUSAND if value is not None and kind == "yuan" else value
+
+
+def common_start(labels: list[str]) -> tuple[str, list[str]]:
+    """The words every label starts with (when there are several labels and each keeps a word of its own), and the
+    labels without them: a chart of one unit's figures is labelled by the figures, the unit said once in its title
+    (a label cut at its width would otherwise end just where the labels differ)."""
+    if len(labels) < 2:
+        return "", labels
+    words = [label.split(" ") for label in labels]
+    shared = 0
+    while all(len(w) > shared + 1 for w in words) and len({w[shared] for w in words}) == 1:
+        shared += 1
+    if not shared:
+        return "", labels
+    return " ".join(words[0][:shared]), [" ".join(w[shared:]) for w in words]
+
+
+def _cells(result: Result, site: Any, kinds: list[str]) -> list[list[dict[str, Any]]]:
+    """The result table's cells: text as the documents print it (amounts in 万元 with separators, years as 2024),
+    whether a number, and a link for IRIs (their Linked Data page)."""
     rows: list[list[dict[str, Any]]] = []
     for row in result.rows:
         cells = []
-        for cell in row:
-            entry: dict[str, Any] = {"text": output.display(cell), "number": output.is_number(cell)}
+        for cell, kind in zip(row, kinds, strict=True):
+            text = _shown(cell, kind, site.base_iri)
+            entry: dict[str, Any] = {"text": text, "number": output.is_number(cell)}
             if isinstance(cell, NamedNode):
-                entry["href"] = href(cell.value)
+                entry["href"] = site.href(cell.value)
                 entry["title"] = cell.value
             cells.append(entry)
         rows.append(cells)
     return rows
+
+
+def _shown(cell: Any, kind: str, base: str) -> str:
+    """A cell's text on the page: a year as 2024, one of budgetlod's own IRIs by its path after the base
+    (``unit/c694…``, the full IRI in the tooltip), an amount in 万元."""
+    if cell is None or isinstance(cell, BlankNode):
+        return output.display(cell)
+    if isinstance(cell, NamedNode):
+        if kind == "year":
+            return query_columns.shown("year", cell.value)
+        if cell.value.startswith(base) and len(cell.value) > len(base):
+            return cell.value[len(base) :]
+        return output.display(cell)
+    return output.display(cell) if kind in ("text", "iri") else query_columns.shown(kind, cell.value)
+
+
+def command_line(query: NamedQuery, values: dict[str, str]) -> str:
+    """The ``budgetlod query`` command that gives this page's answer (the parameters in use, quoted for a shell)."""
+    import shlex
+
+    parts = ["budgetlod", "query", query.name]
+    for param in query.params:
+        value = values.get(param.name, "")
+        if value:
+            parts += ["--param", shlex.quote(f"{param.name}={value}")]
+    return " ".join(parts)
+
+
+def hint(description: str, lang: str) -> str:
+    """A parameter's description in the page's language, without its technical aside: the headers write
+    ``中文（说明）/ English (note)``; the page shows ``中文`` or ``English`` (the whole text is the tooltip)."""
+    halves = re.split(r"\s*/\s+(?=[A-Z])", description, maxsplit=1)
+    text = halves[1] if lang == "en" and len(halves) == 2 else halves[0]
+    return re.split(r"\s*[（(]", text, maxsplit=1)[0].strip()
 
 
 def render_page(
@@ -304,11 +371,14 @@ def render_page(
     context = _context(request, lang, alternates)
     svg, chart_cut = chart_svg(query, result, lang, terms)
     fields = []
+    values: dict[str, str] = {}
     for param in query.params:
         value = given.get(param.name)
         if value is None:
             value = param.default or ""
-        fields.append({**param.as_dict(), "value": value})
+        values[param.name] = value
+        fields.append({**param.as_dict(), "value": value, "hint": hint(param.description, lang)})
+    heads = [query_columns.column(name, query.header) for name in result.variables]
     context.update(
         {
             "q": describe(query),
@@ -317,8 +387,9 @@ def render_page(
             "chart": svg,
             "chart_cut": chart_cut,
             "max_categories": MAX_CATEGORIES,
-            "columns": result.variables,
-            "rows": _cells(result, site.href),
+            "columns": [{"name": c.name, "label": c.label(lang)} for c in heads],
+            "rows": _cells(result, site, [c.kind for c in heads]),
+            "command": command_line(query, values),
             "count": len(result.rows),
             "truncated": result.truncated,
             "row_limit": get_config(request).row_limit,
