@@ -18,14 +18,17 @@ Same ``(seed, index, year, errors)`` -> byte-identical text.
 
 Corpora (:func:`write_corpus`, the command line): document ``i`` is unit ``i // len(years)`` in year
 ``years[i % len(years)]`` (:func:`document_at`), so a corpus of ``count`` documents has ``count / len(years)``
-units, each disclosed for every year, and cross-year comparisons have data. Only 单位预算公开 (the budget
-phase) is generated: the 决算 template's tables differ and are not generated.
+units, each disclosed for every year, and cross-year comparisons have data. With ``kinds=("budget", "final")``
+(``--kinds budget,final``) each unit-year also gets its 部门决算 (:func:`budgetlod.testing.corpus_final.generate_final`,
+family ``final-2024``, file ``unit-00042-2023-final.txt``) from the same figures: the pair answers the execution
+queries (预算 against 决算). Errors are injected into the 预算 documents only.
 
 Errors can also break a whole file (:data:`FILE_ERROR_KINDS`: empty, binary, not a disclosure), for bulk
 ingest's tests; ``broken`` puts errors into chosen documents of a corpus.
 
 Command line: ``python -m budgetlod.testing.corpus --out DIR --count N [--seed S] [--years 2022,2023,2024,2025]
-[--jobs J] [--broken N --broken-kinds K,…] [--index FILE]``; 10,000 documents take about a minute on two cores.
+[--kinds budget,final] [--jobs J] [--broken N --broken-kinds K,…] [--index FILE]``; 10,000 documents take about a
+minute on two cores.
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ from budgetlod.testing.corpus_doc import (
     rate,
 )
 from budgetlod.testing.corpus_errors import ERROR_KINDS, FILE_ERROR_KINDS, damage, inject
-from budgetlod.testing.corpus_model import build_year, make_unit, sub_rng
+from budgetlod.testing.corpus_final import GeneratedFinal, generate_final
+from budgetlod.testing.corpus_model import DEFAULT_YEARS, build_year, default_year, make_unit, sub_rng
 from budgetlod.testing.corpus_tables import Figures
 from budgetlod.testing.corpus_text import Writer
 
@@ -60,6 +64,7 @@ __all__ = [
     "DEFAULT_YEARS",
     "ERROR_KINDS",
     "FILE_ERROR_KINDS",
+    "KINDS",
     "CorpusEntry",
     "ExpectedFact",
     "ExpectedRow",
@@ -76,7 +81,7 @@ __all__ = [
     "write_corpus",
 ]
 
-DEFAULT_YEARS: tuple[int, ...] = (2022, 2023, 2024, 2025)
+KINDS: tuple[str, ...] = ("budget", "final")  # what write_corpus can write for each unit-year
 TABLE_IDS: tuple[str, ...] = tuple(f"t{n:02d}" for n in range(1, 12))
 
 
@@ -96,10 +101,6 @@ class Generated:
     staffing: list[ExpectedStaffing] = field(default_factory=list)
     procurement: dict[str, Decimal] = field(default_factory=dict)  # total, goods, works, services, *_reserved
     injected: list[InjectedError] = field(default_factory=list)
-
-
-def default_year(seed: int, index: int) -> int:
-    return DEFAULT_YEARS[sub_rng(seed * 1_000_003 + index, 0).randrange(len(DEFAULT_YEARS))]
 
 
 def _fact(fact: Fact, line: int) -> ExpectedFact:
@@ -200,31 +201,40 @@ def spread(count: int, broken: int, kinds: Sequence[str]) -> dict[int, tuple[str
 
 
 def _write_range(directory: Path, seed: int, start: int, stop: int, years: Sequence[int], errors: Sequence[str],
-                 broken: Mapping[int, Sequence[str]]) -> list[Path]:
+                 broken: Mapping[int, Sequence[str]], kinds: Sequence[str] = ("budget",)) -> list[Path]:
     paths = []
     for position in range(start, stop):
         index, year = document_at(position, years)
-        document = generate(seed, index, year=year, errors=tuple(errors) + tuple(broken.get(position, ())))
-        path = directory / document.file_name
-        path.write_bytes(document.text.encode("utf-8"))
-        paths.append(path)
+        documents: list[Generated | GeneratedFinal] = []
+        if "budget" in kinds:
+            documents.append(generate(seed, index, year=year, errors=tuple(errors) + tuple(broken.get(position, ()))))
+        if "final" in kinds:
+            documents.append(generate_final(seed, index, year=year))
+        for document in documents:
+            path = directory / document.file_name
+            path.write_bytes(document.text.encode("utf-8"))
+            paths.append(path)
     return paths
 
 
 def write_corpus(directory: Path, seed: int, count: int, years: Sequence[int] = (2023, 2024),
                  errors: Sequence[str] = (), *, broken: Mapping[int, Sequence[str]] | None = None,
-                 jobs: int = 1) -> list[Path]:
-    """Write ``count`` documents (units × years, in order: :func:`document_at`) into ``directory``; return
-    their paths. ``errors`` go into every document, ``broken[position]`` into one; ``jobs`` processes write
-    (the same bytes whatever their number)."""
+                 jobs: int = 1, kinds: Sequence[str] = ("budget",)) -> list[Path]:
+    """Write ``count`` unit-years (units × years, in order: :func:`document_at`) into ``directory``; return
+    the paths written. ``kinds`` says which documents of each: its 预算 (``budget``), its 决算 (``final``), or
+    both. ``errors`` go into every 预算, ``broken[position]`` into one; ``jobs`` processes write (the same bytes
+    whatever their number)."""
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise ValueError(f"unknown document kind(s) {unknown}; known: {', '.join(KINDS)}")
     directory.mkdir(parents=True, exist_ok=True)
-    years, errors, broken = tuple(years), tuple(errors), dict(broken or {})
+    years, errors, broken, kinds = tuple(years), tuple(errors), dict(broken or {}), tuple(kinds)
     if jobs <= 1 or count < 200:
-        return _write_range(directory, seed, 0, count, years, errors, broken)
+        return _write_range(directory, seed, 0, count, years, errors, broken, kinds)
     chunk = 100
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_write_range, directory, seed, start, min(count, start + chunk), years, errors, broken)
-                   for start in range(0, count, chunk)]
+        futures = [pool.submit(_write_range, directory, seed, start, min(count, start + chunk), years, errors, broken,
+                               kinds) for start in range(0, count, chunk)]
         return [path for future in futures for path in future.result()]
 
 
@@ -238,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         f"{', '.join(ERROR_KINDS + FILE_ERROR_KINDS)}")
     parser.add_argument("--broken", type=int, default=0, help="break this many documents, spread evenly")
     parser.add_argument("--broken-kinds", default=",".join(FILE_ERROR_KINDS), help="their error kinds, in turn")
+    parser.add_argument("--kinds", default="budget", help=f"comma-separated documents of each unit-year: "
+                        f"{', '.join(KINDS)}")
     parser.add_argument("--jobs", type=int, default=1, help="processes writing")
     parser.add_argument("--index", type=Path, help="also write a TSV: position, file, unit index, unit, kind, year, "
                         "errors")
@@ -247,7 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = [k.strip() for k in args.broken_kinds.split(",") if k.strip()]
     broken = spread(args.count, args.broken, kinds)
     started = time.perf_counter()
-    paths = write_corpus(args.out, args.seed, args.count, years, errors, broken=broken, jobs=args.jobs)
+    documents = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    paths = write_corpus(args.out, args.seed, args.count, years, errors, broken=broken, jobs=args.jobs,
+                         kinds=documents)
     seconds = time.perf_counter() - started
     if args.index is not None:
         lines = ["position\tfile\tunit_index\tunit\tkind\tyear\terrors"]

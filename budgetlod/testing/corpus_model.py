@@ -30,6 +30,7 @@ from budgetlod.testing.corpus_data import (
 BASE_YEAR = 2010  # permanent projects run from before it
 REF_YEAR = 2023  # the plan's sizes are those of this year
 FISCAL_SOURCES = ("gpb", "gpb_transfer", "fund", "fund_transfer", "soce")
+DEFAULT_YEARS: tuple[int, ...] = (2022, 2023, 2024, 2025)  # the years a document's year is drawn from
 
 FUND_NAMES: dict[str, str] = {
     "2120803": "城市基础设施建设项目",
@@ -67,6 +68,11 @@ def sub_rng(base: int, *parts: int) -> random.Random:
     for part in parts:
         value = (value * 1_000_003 + part) % (1 << 61)
     return random.Random(value)
+
+
+def default_year(seed: int, index: int) -> int:
+    """The year of document ``index`` of corpus ``seed`` when none is asked for."""
+    return DEFAULT_YEARS[sub_rng(seed * 1_000_003 + index, 0).randrange(len(DEFAULT_YEARS))]
 
 
 def scale(amount: int, per_mille: int) -> int:
