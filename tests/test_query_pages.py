@@ -52,7 +52,9 @@ def test_chart_labels_drop_the_words_every_row_shares() -> None:
 
 
 def test_parameter_hints_are_words_not_patterns() -> None:
-    text = "年度，如 2024（绑定为年度 IRI year:2024；留空则为所有年度）/ Fiscal year, e.g. 2024 (bound as the year's IRI)"
+    text = (
+        "年度，如 2024（绑定为年度 IRI year:2024；留空则为所有年度）/ Fiscal year, e.g. 2024 (bound as the year's IRI)"
+    )
     assert hint(text, "zh") == "年度，如 2024"
     assert hint(text, "en") == "Fiscal year, e.g. 2024"
     assert hint("预算单位名称 / The budget unit's name", "en") == "The budget unit's name"
@@ -88,3 +90,30 @@ def test_query_page_for_people(live_server: Any) -> None:
     english = get(live_server, "/queries/units-totals?year=2023&lang=en", accept="text/html").text
     assert '<th scope="col" title="incomeYuan">Income (10k yuan)</th>' in english
     assert "<code>budgetlod query units-totals --param year=2023</code>" in english
+
+
+def test_sparql_page_navigates_and_says_errors_in_words(browser: object, live_server: Any) -> None:
+    """A real Chromium: the query page links to the other pages, loads an example without its #+ header, and a
+    misspelt keyword is answered in words."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    driver: Any = browser
+    driver.get(f"{live_server.url}/sparql")
+    links = {
+        a.get_attribute("href").removeprefix(live_server.url) for a in driver.find_elements(By.CSS_SELECTOR, "nav a")
+    }
+    assert {"/id/", "/queries", "/api"} <= links
+    wait = WebDriverWait(driver, 30)
+    wait.until(lambda d: len(Select(d.find_element(By.ID, "examples")).options) > 1)
+    Select(driver.find_element(By.ID, "examples")).select_by_value("units-totals")
+    textarea = driver.find_element(By.ID, "query")
+    wait.until(lambda d: "SELECT" in textarea.get_attribute("value"))
+    assert "#+" not in textarea.get_attribute("value")
+    assert "bl:amountInYuan" in driver.find_element(By.ID, "example-description").text  # the description, apart
+    textarea.clear()
+    textarea.send_keys("SELECT * WHERE { ?s ?p ?o } LIMT 3")
+    driver.find_element(By.ID, "run").click()
+    error = wait.until(ec.visibility_of_element_located((By.ID, "error")))
+    assert "«LIMT» is not a SPARQL keyword" in error.text and "did you mean «LIMIT»?" in error.text

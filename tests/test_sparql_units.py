@@ -171,8 +171,49 @@ def test_graph_formats() -> None:
 
 
 def test_syntax_message_points_at_the_error() -> None:
-    message = syntax_message("error at 2:5: expected one of …", "SELECT *\nWHERE ?s ?p ?o }")
-    assert message == "SPARQL syntax error at line 2, column 5: expected one of …\n\nWHERE ?s ?p ?o }\n    ^"
+    message = syntax_message('error at 2:5: expected one of "{", [_]', "SELECT *\nWHERE ?s ?p ?o }")
+    assert message == (
+        "SPARQL syntax error at line 2, column 5: expected { (a «}» closes nothing)\n\nWHERE ?s ?p ?o }\n    ^\n\n"
+        '(the parser: expected one of "{", […])'
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("SELECT * WHERE { ?s ?p }", "a triple pattern needs a subject, a predicate and an object"),
+        ("SELECT ?x WHERE { ?s ?p ?o ", "the query ends too early: 1 «{» not closed: a «}» is missing"),
+        ('SELECT * WHERE { ?s ?p "a{" ', "the query ends too early: 1 «{» not closed"),  # a brace in a string
+        ("SELECT * WHERE { ?s ?p ?o } }", "a «}» closes nothing"),
+        (
+            "SELEC * {}",
+            "a query begins with SELECT, CONSTRUCT, ASK or DESCRIBE (after PREFIX lines), not «SELEC»; "
+            "did you mean «SELECT»?",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o } LIMT 3",
+            "«LIMT» is not a SPARQL keyword, nor a variable (?x), an IRI (<…>) "
+            "or a prefixed name (ex:x); did you mean «LIMIT»?",
+        ),
+        ("PREFIX bl: <http://x#>\nSELECT * { ?s bl:x ?o FILTR(?o > 1) }", "«FILTR» is not a SPARQL keyword"),
+        ("SELECT * { ?s a foo:Bar }", "the prefix «foo:» is not declared: add «PREFIX foo: <…>» at the top"),
+        ('SELECT * { ?s ?p "x"@zh ; ?q 1e5 FILTER(?o = foo:unit-budget) }', "the prefix «foo:» is not declared"),
+        ("SELECT (COUNT(*) ?n) {?s ?p ?o}", "an expression in SELECT is written «(expression AS ?name)»"),
+        ("PREFIX bl: <x#>\nSELECT * {}", "the IRI «<x#>» is not a valid absolute IRI"),
+    ],
+)
+def test_syntax_errors_are_said_in_words(query: str, words: str) -> None:
+    """Oxigraph's own message for each (e.g. 'expected one of LATERAL, SERVICE, [_]') stays on the last line."""
+    try:
+        Store().query(query)
+    except SyntaxError as exc:
+        message = syntax_message(str(exc), query)
+    else:
+        raise AssertionError(f"{query!r} parsed")
+    first = message.split("\n")[0]
+    assert words in first, first
+    assert message.splitlines()[-1].startswith("(the parser: ")
+    assert "\\u{" not in message  # no Unicode character classes
 
 
 def test_query_headers() -> None:
@@ -235,7 +276,7 @@ def test_pool_stops_a_runaway_query_and_replaces_the_worker(small_store: Path) -
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
             pool.run(runaway, options())
-        assert 1.4 < time.monotonic() - started < 10
+        assert 1.4 < time.monotonic() - started < 120  # waited for its limit, then stopped (alone it runs for hours)
         assert pool.run("ASK { ?s ?p ?o }", options()).body == b'{"head":{},"boolean":true}'
     finally:
         pool.close()

@@ -36,6 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from budgetlod import __version__, formats
 from budgetlod.query import results
 from budgetlod.query.library import named_queries
+from budgetlod.serve import syntax_words
 from budgetlod.serve.admission import Busy, admitted
 from budgetlod.serve.backend import Backend
 from budgetlod.serve.config import ServerConfig
@@ -220,7 +221,8 @@ _POSITION = re.compile(r"^error at (\d+):(\d+):\s*(.*)$", re.DOTALL)
 
 
 def syntax_message(parser_message: str, query: str) -> str:
-    """The parser's message with its line and column, and the line of the query with a caret."""
+    """What is wrong, in words (:mod:`budgetlod.serve.syntax_words`), with its line and column, the line of the
+    query with a caret, and the parser's own message last."""
     match = _POSITION.match(parser_message.strip())
     if match is None:
         return f"SPARQL syntax error: {parser_message}"
@@ -228,7 +230,11 @@ def syntax_message(parser_message: str, query: str) -> str:
     lines = query.splitlines() or [""]
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     pointer = " " * max(0, column - 1) + "^"
-    return f"SPARQL syntax error at line {line}, column {column}: {detail}\n\n{text}\n{pointer}"
+    words = syntax_words.explain(detail, query, line, column)
+    return (
+        f"SPARQL syntax error at line {line}, column {column}: {words}\n\n{text}\n{pointer}\n\n"
+        f"(the parser: {syntax_words.parser_line(detail)})"
+    )
 
 
 # --- service description and query page ------------------------------------------------------------
@@ -340,7 +346,20 @@ def query_script() -> Response:
 
 @router.get("/sparql/examples")
 def examples() -> JSONResponse:
-    """The example queries of ``queries/`` for the query page: name, summary, description, text."""
+    """The example queries of ``queries/`` for the query page: name, summary, description, and the text without its
+    ``#+`` header (the page shows the description apart; the editor gets the query)."""
     return JSONResponse(
-        [{"name": q.name, "summary": q.summary, "description": q.description, "query": q.text} for q in named_queries()]
+        [
+            {"name": q.name, "summary": q.summary, "description": q.description, "query": without_header(q.text)}
+            for q in named_queries()
+        ]
     )
+
+
+def without_header(text: str) -> str:
+    """A query's text from its first line that is not a ``#+`` header line (nor blank between them)."""
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and (lines[start].startswith("#+") or not lines[start].strip()):
+        start += 1
+    return "\n".join(lines[start:]) + "\n"
