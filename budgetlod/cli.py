@@ -581,7 +581,18 @@ def publish(
 @click.option("--endpoint", help="A SPARQL endpoint URL to query instead of the store.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "parquet"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the answer to this file; csv and tsv as typed tables with CSVW metadata beside them "
+    "(FILE-metadata.json); parquet needs it (docs/queries.md).",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
 def query(
@@ -590,6 +601,7 @@ def query(
     endpoint: str | None,
     params: tuple[str, ...],
     fmt: str,
+    output: Path | None,
     list_queries: bool,
 ) -> None:
     """Run a named query of queries/ (or a .rq file) with typed parameters (docs/queries.md).
@@ -605,9 +617,9 @@ def query(
         return
     if not name:
         raise CommandError("name a query (budgetlod query --list shows them) or a .rq file")
-    text, rows, ran = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt)
+    text, rows, ran = run(name, store=store_path, endpoint=endpoint, assignments=params, fmt=fmt, output=output)
     click.echo(text, nl=False)
-    if fmt == "table" or not rows:
+    if fmt == "table" or not rows or output is not None:
         click.echo(row_count(rows, ran), err=True)
 
 

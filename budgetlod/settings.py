@@ -155,9 +155,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "data_licence",
-        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0",
-        "Licence of the published data (an IRI, best from the EU licence table): dct:license of the catalogue, "
-        "its datasets and distributions, and of the VoID description. See docs/dcat-ap.md.",
+        "http://www.opendefinition.org/licenses/cc-by",
+        "Licence of the published data (an IRI): dct:license of the catalogue, its datasets and distributions, "
+        "and of the VoID description. The default is CC BY as CKAN's licence register knows it (a harvesting "
+        "portal fills in the licence); a portal that uses the EU licence table wants "
+        "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0. See docs/dcat-ap.md.",
     ),
     Setting(
         "catalog_publisher",

@@ -338,3 +338,77 @@ def test_paged_catalogue_splits_the_datasets_and_links_the_pages(
     assert findings(pages[1], "shapes.ttl", "range.ttl") == []
     with pytest.raises(ValueError):
         CataloguePage(4, urls)
+
+
+def test_rdf_distributions_link_the_dataset_s_sparql_service(catalogue: list[Triple], infos: list[DatasetInfo]) -> None:
+    """DCAT-AP 3's dcat:accessService, as ckanext-dcat reads it: one service a dataset, serving only it."""
+    d = SAMPLE_IRI
+    service = f"{d}#sparql-service"
+    for fmt in ("jsonld", "ttl", "nq"):
+        assert values(catalogue, f"{d}#distribution-{fmt}", "dcat:accessService") == {service}
+    assert values(catalogue, service, "rdf:type") == {u("dcat:DataService")}
+    assert values(catalogue, service, "dcat:endpointURL") == {SPARQL}
+    assert values(catalogue, service, "dcat:servesDataset") == {d}
+    assert objects(catalogue, service, "dct:title") == [
+        Literal("乌鲁木齐市12345政务服务热线中心2024年单位预算公开：SPARQL 查询端点", language="zh"),
+        Literal("SPARQL endpoint: Unit budget disclosure 2024: 乌鲁木齐市12345政务服务热线中心", language="en"),
+    ]
+    services = {str(t.subject.value) for t in catalogue if t.object == NamedNode(u("dcat:DataService"))}
+    assert len(services) == len(infos) + 1  # the catalogue's and one a dataset
+    without = build(infos[:1], sparql_endpoint=None)
+    assert not any(t.predicate.value == u("dcat:accessService") for t in without)
+
+
+def test_media_types_carry_their_name_and_the_licence_its_title(catalogue: list[Triple]) -> None:
+    """ckanext-dcat takes a media type IRI's rdfs:label as the resource's mimetype (CKAN's format list knows
+    ``text/csv`` as CSV); a licence's dct:title is CKAN's second way to match it."""
+    media = "http://www.iana.org/assignments/media-types/application/ld+json"
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    assert {t.object.value for t in catalogue if t.subject == NamedNode(media) and t.predicate.value == label} == {
+        "application/ld+json"
+    }
+    assert objects(catalogue, CONFIG.licence, "dct:title") == [
+        Literal("Creative Commons Attribution 4.0 International", language="en")
+    ]
+
+
+def test_a_csv_distribution(infos: list[DatasetInfo]) -> None:
+    """The figures CSV is a distribution like the others (EU file type CSV, IANA text/csv, size, checksum), not
+    linked to the SPARQL service; the catalogue stays DCAT-AP conformant."""
+
+    def with_csv(info: DatasetInfo) -> list[DistributionFile]:
+        url = landing(info.iri) + ".observations.csv"
+        return [*files(info), DistributionFile("csv", url, "text/csv", 30218, "ab" * 32)]
+
+    triples = build(infos[:3], distributions=with_csv)
+    node = f"{infos[0].iri}#distribution-csv"
+    assert values(triples, node, "dct:format") == {"http://publications.europa.eu/resource/authority/file-type/CSV"}
+    assert values(triples, node, "dcat:mediaType") == {"http://www.iana.org/assignments/media-types/text/csv"}
+    assert objects(triples, node, "dcat:byteSize") == [
+        Literal("30218", datatype=NamedNode(u("xsd:nonNegativeInteger")))
+    ]
+    assert values(triples, f"{infos[0].iri}#checksum-csv", "spdx:checksumValue") == {"ab" * 32}
+    assert values(triples, node, "dcat:accessService") == set()
+    assert findings(triples, "shapes.ttl", "range.ttl") == []
+
+
+def test_catalogue_documents_hold_the_catalogue_with_chinese_first(catalogue: list[Triple]) -> None:
+    """catalog.ttl and catalog.jsonld as harvesters read them: the same triples; the JSON-LD context inline; for
+    each property the zh values first (ckanext-dcat takes the first under a Chinese CKAN locale)."""
+    from pyoxigraph import RdfFormat, parse
+
+    from budgetlod.publish import catalog_files
+    from budgetlod.publish.jsonld import to_triples
+
+    turtle = catalog_files.catalogue_turtle(catalogue)
+    assert {q.triple for q in parse(turtle, format=RdfFormat.TURTLE)} == set(catalogue)
+    assert (
+        'dct:title "乌鲁木齐市12345政务服务热线中心2024年单位预算公开"@zh , '
+        '"Unit budget disclosure 2024: 乌鲁木齐市12345政务服务热线中心"@en' in turtle.decode()
+    )
+    doc = catalog_files.catalogue_document(catalogue)
+    assert isinstance(doc["@context"], dict) and doc["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
+    assert set(to_triples(doc)) == set(catalogue)
+    (sample,) = [node for node in doc["@graph"] if node["@id"] == SAMPLE_IRI]
+    assert [v["@language"] for v in sample["dct:title"]] == ["zh", "en"]
+    assert [v["@language"] for v in sample["dct:description"]] == ["zh", "en"]

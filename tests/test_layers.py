@@ -41,6 +41,7 @@ ALLOWED: dict[str, set[str]] = {
     "present": {"store", "query", "rdf", "specs"},
     "ingest": {"pipeline", "rdf", "validate", "store"},
     "publish": {"present", "store", "query", "rdf"},
+    "notebook": {"query", "store"},
     "serve": {"present", "publish", "query", "store", "rdf"},
     "testing": {"read", "parse", "rdf", "validate", "pipeline"},
     "reference": set(),

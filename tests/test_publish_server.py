@@ -90,7 +90,10 @@ def test_catalogue_lists_every_disclosure_and_conforms(live_server: Any, live_st
     triples = _triples(answer.body, RdfFormat.TURTLE)
     datasets = _objects(triples, DCAT + "dataset")
     assert len(datasets) == 21 and BASE + DISCLOSURE in datasets
-    assert _objects(triples, DCAT + "endpointURL") == [f"{live_server.url}/sparql"]
+    # the catalogue's service and one per dataset (linked from its RDF distributions by dcat:accessService)
+    endpoints = _objects(triples, DCAT + "endpointURL")
+    assert set(endpoints) == {f"{live_server.url}/sparql"} and len(endpoints) == 1 + 21
+    assert len(_objects(triples, DCAT + "accessService")) == 21 * 2  # the JSON-LD and Turtle of each
     downloads = sorted(u for u in _objects(triples, DCAT + "downloadURL") if DISCLOSURE in u)
     assert downloads == [f"{live_server.url}/id/{DISCLOSURE}.jsonld", f"{live_server.url}/id/{DISCLOSURE}.ttl"]
     assert findings(triples, "shapes.ttl", "range.ttl") == []  # DCAT-AP 3.0.1: no Violation
@@ -122,7 +125,11 @@ def test_publishing_documents_refuse_what_they_cannot_give(live_server: Any, pat
 
 
 def test_no_remote_context_in_answers(live_server: Any) -> None:
-    """Every JSON-LD answer names only the project's own context (a harvester's loader needs no other)."""
-    for path in (f"/id/{DISCLOSURE}.jsonld", "/id/unit/c694353348dbd08a.jsonld", "/catalog.jsonld"):
+    """Every JSON-LD answer names only the project's own context (a harvester's loader needs no other); the
+    catalogue carries its context inline, so that a harvester without network reads it (issue 18)."""
+    for path in (f"/id/{DISCLOSURE}.jsonld", "/id/unit/c694353348dbd08a.jsonld"):
         doc = json.loads(get(live_server, path).body)
         assert doc["@context"] == jsonld.CONTEXT_IRI, path
+    catalogue = json.loads(get(live_server, "/catalog.jsonld").body)["@context"]
+    assert isinstance(catalogue, dict) and catalogue["dcat"] == DCAT
+    assert not any(isinstance(v, str) and v.endswith(".jsonld") for v in catalogue.values())

@@ -68,11 +68,13 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     )
     base = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 120  # a generous ceiling: a busy machine starts Python slowly
+        while True:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
                 break
             except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "the HTTP server did not start"
                 time.sleep(0.1)
         yield base, folder
     finally:
@@ -163,7 +165,7 @@ def test_catalogue_download_urls_resolve_to_files_with_matching_checksums(site: 
                    <{SPDX}checksum> [ <{SPDX}checksumValue> ?sum ] }}"""
         )
     )
-    assert len(rows) == 6 * 3  # JSON-LD, Turtle and N-Quads per disclosure
+    assert len(rows) == 6 * 4  # JSON-LD, Turtle, N-Quads and the observations' CSV per disclosure
     for row in rows:
         body = fetch(row["url"].value)  # type: ignore[union-attr]
         assert len(body) == int(row["size"].value)  # type: ignore[union-attr]
@@ -199,7 +201,9 @@ def test_disclosure_page_embeds_schema_org_dataset(site: tuple[str, Path, object
 def test_republish_rewrites_nothing_when_nothing_changed(site: tuple[str, Path, object], store: Path) -> None:
     base, folder, _ = site
     before = {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST}
-    assert len(before) == 6 * 4 + 8  # per disclosure 4 files; context, dump, catalogue ×2, VoID ×2, sitemap, index
+    # per disclosure 4 files and its Data Package (CSV, datapackage.json); context, dump, catalogue ×2, VoID ×2,
+    # sitemap, index, the store's Data Package and its shared schema
+    assert len(before) == 6 * (4 + 2) + 8 + 2
     again = publish_site(store, folder, base, base_iri="https://w3id.org/budgetlod/id/", licence=LICENCE)
     assert (again.rendered, again.unchanged, again.removed, again.site_kept) == (0, 6, 0, True)
     assert again.rerender_reason is None

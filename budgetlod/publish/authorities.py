@@ -55,7 +55,7 @@ class FileFormat:
     media_type: str  # application/ld+json
     file_type: str  # EU file-type code: JSON_LD
     label: str  # the EU file-type label
-    w3c_format: str  # http://www.w3.org/ns/formats/JSON-LD (VoID's void:feature)
+    w3c_format: str  # http://www.w3.org/ns/formats/JSON-LD (VoID's void:feature); "" when W3C names none
 
     @property
     def media_type_iri(self) -> str:
@@ -75,17 +75,43 @@ FORMATS: dict[str, FileFormat] = {
         FileFormat("nt", "application/n-triples", "RDF_N_TRIPLES", "RDF N-Triples", W3C_FORMATS + "N-Triples"),
         FileFormat("trig", "application/trig", "RDF_TRIG", "RDF TriG", W3C_FORMATS + "TriG"),
         FileFormat("rdfxml", "application/rdf+xml", "RDF_XML", "RDF/XML", W3C_FORMATS + "RDF_XML"),
+        FileFormat("csv", "text/csv", "CSV", "CSV", ""),
     )
 }
 
-# ADMS licence types of the licences a deployment is likely to choose (setting ``data_licence``);
-# another licence is still published, without dct:type (a recommended-level warning).
+# The licence CKAN's default licence register knows as ``cc-by`` (``ckan.model.license``: it matches a
+# harvested ``dct:license`` by this URL; ckanext-dcat's ``_license``): the default of setting ``data_licence``,
+# so that a portal fills in the dataset's licence. Its EU-table equivalent is CC_BY_4_0.
+CKAN_CC_BY = "http://www.opendefinition.org/licenses/cc-by"
+
+# ADMS licence types of the licences a deployment is likely to choose (setting ``data_licence``): the IRIs of
+# the EU licence table and those CKAN's default register matches; another licence is still published,
+# without dct:type (a recommended-level warning).
 LICENCE_TYPES: dict[str, tuple[str, ...]] = {
     CC_BY_4_0: ("Attribution",),
     f"{AUTHORITY}licence/CC_BY_SA_4_0": ("Attribution", "ShareAlike"),
     f"{AUTHORITY}licence/CC0": ("PublicDomain",),
     f"{AUTHORITY}licence/PDDL_1_0": ("PublicDomain",),
     f"{AUTHORITY}licence/ODC_BY_1_0": ("Attribution",),
+    CKAN_CC_BY: ("Attribution",),
+    "http://www.opendefinition.org/licenses/cc-by-sa": ("Attribution", "ShareAlike"),
+    "http://www.opendefinition.org/licenses/cc-zero": ("PublicDomain",),
+    "http://www.opendefinition.org/licenses/odc-pddl": ("PublicDomain",),
+    "http://www.opendefinition.org/licenses/odc-by": ("Attribution",),
+}
+# English titles of those licences (dct:title of the licence document: what a harvester shows, and CKAN's
+# second way to match a licence, by title, for the titles its register uses)
+LICENCE_TITLES: dict[str, str] = {
+    CC_BY_4_0: "Creative Commons Attribution 4.0 International",
+    f"{AUTHORITY}licence/CC_BY_SA_4_0": "Creative Commons Attribution-ShareAlike 4.0 International",
+    f"{AUTHORITY}licence/CC0": "Creative Commons Zero v1.0 Universal",
+    f"{AUTHORITY}licence/PDDL_1_0": "Open Data Commons Public Domain Dedication and License 1.0",
+    f"{AUTHORITY}licence/ODC_BY_1_0": "Open Data Commons Attribution License 1.0",
+    CKAN_CC_BY: "Creative Commons Attribution",
+    "http://www.opendefinition.org/licenses/cc-by-sa": "Creative Commons Attribution Share-Alike",
+    "http://www.opendefinition.org/licenses/cc-zero": "Creative Commons CCZero",
+    "http://www.opendefinition.org/licenses/odc-pddl": "Open Data Commons Public Domain Dedication and License (PDDL)",
+    "http://www.opendefinition.org/licenses/odc-by": "Open Data Commons Attribution License",
 }
 LICENCE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share-alike", "PublicDomain": "Public domain"}
 
@@ -93,7 +119,7 @@ LICENCE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share-alike"
 def licence_terms(licence: str) -> list[Term]:
     """The licence as a ``dct:LicenseDocument`` and its ADMS licence types (when known)."""
     types = LICENCE_TYPES.get(licence, ())
-    terms = [Term(licence, ("dct:LicenseDocument",))]
+    terms = [Term(licence, ("dct:LicenseDocument",))]  # its title: catalog._licence (dct:title, not a prefLabel)
     terms += [
         Term(ADMS_LICENCE_TYPE + code, ("skos:Concept",), f"{ADMS_LICENCE_TYPE}1.0", LICENCE_TYPE_LABELS[code])
         for code in types

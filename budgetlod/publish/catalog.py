@@ -7,8 +7,13 @@ files it serves (:class:`DistributionFile`: URLs, sizes, checksums) — so the s
 the static site (``budgetlod publish``) give the same catalogue for the same store.
 
 * The dataset IRI *is* the disclosure IRI (the IRI researchers cite); its distributions are
-  ``{disclosure}#distribution-{fmt}``, their checksums ``{disclosure}#checksum-{fmt}``: derived from
-  content, no blank nodes, so two runs give the same triples.
+  ``{disclosure}#distribution-{fmt}``, their checksums ``{disclosure}#checksum-{fmt}``, the SPARQL access
+  service of its RDF distributions ``{disclosure}#sparql-service`` (one a dataset, so that what a harvester
+  stores per distribution does not grow with the catalogue): derived from content, no blank nodes, so two
+  runs give the same triples.
+* What harvesters read (ckanext-dcat, tests/test_ckan_harvest.py): a licence IRI CKAN's register maps (the
+  default of setting ``data_licence``), each IANA media type with its ``rdfs:label`` (``text/csv``: CKAN's
+  format ``CSV``); the documents themselves are written by :mod:`budgetlod.publish.catalog_files`.
 * Every controlled term used is described in the catalogue itself (:mod:`budgetlod.publish.authorities`).
 * :class:`DatasetInfo` and :func:`dataset_infos` live in :mod:`budgetlod.publish.disclosures` (re-exported here).
 * ``docs/dcat-ap.md`` lists the properties, the settings, and the recommended-level warnings that remain.
@@ -37,7 +42,7 @@ YEAR = PREFIXES["year"]
 class DistributionFile:
     """One file serving a disclosure, as the caller (server or static site) publishes it."""
 
-    fmt: str  # a key of authorities.FORMATS: "jsonld" | "ttl" | "nq" (also "nt", "trig", "rdfxml")
+    fmt: str  # a key of authorities.FORMATS: "jsonld" | "ttl" | "nq" | "csv" (also "nt", "trig", "rdfxml")
     url: str  # download URL
     media_type: str  # application/ld+json, text/turtle, application/n-quads
     byte_size: int | None = None
@@ -163,6 +168,16 @@ DISTRIBUTION_DESCRIPTION = {
         "本公开文件命名图的 N-Quads 文档（图名即公开文件 IRI）。",
         "The disclosure's named graph as N-Quads (the graph name is the disclosure IRI).",
     ),
+    "csv": (
+        "本公开文件各公开表的全部数字，一行一个（表、行、列、金额，金额为原文精确值），UTF-8 CSV。",
+        "Every figure of the disclosure's tables, one a row (table, row, column, exact amount), as UTF-8 CSV.",
+    ),
+}
+DATASET_SERVICE_DESCRIPTION = {
+    "zh": "SPARQL 1.1 查询服务：本公开文件是其中的一个命名图（图名即公开文件 IRI），"
+    "与其他公开文件、本体和编码表一起查询。",
+    "en": "SPARQL 1.1 query service holding this disclosure as a named graph (the graph name is the disclosure IRI), "
+    "queried together with every other disclosure, the ontology and the code lists.",
 }
 KEYWORDS = {
     "zh": ("预算公开", "财政预算", "关联开放数据"),
@@ -194,10 +209,10 @@ def catalogue_triples(
     if page is not None:
         _paging(graph, page, len(infos))
     if sparql_endpoint is not None:
-        _service(graph, shown, config, sparql_endpoint, contact)
+        _service(graph, SERVICE, SERVICE_TITLE, SERVICE_DESCRIPTION, shown, config, sparql_endpoint, contact)
         graph.link(CATALOG, "dcat:service", SERVICE)
     for info in shown:
-        _dataset(graph, info, config, landing_page(info.iri), distributions(info), contact)
+        _dataset(graph, info, config, landing_page(info.iri), distributions(info), contact, sparql_endpoint)
     return list(graph.triples)
 
 
@@ -223,6 +238,9 @@ def _licence(graph: _Graph, subject: str, config: CatalogueSettings) -> None:
     for term in auth.licence_terms(config.licence):
         graph.term(term)
     graph.link(config.licence, "dct:type", *auth.licence_types(config.licence))
+    title = auth.LICENCE_TITLES.get(config.licence)
+    if title:
+        graph.text(config.licence, "dct:title", title, "en")
 
 
 def _themes(graph: _Graph, subject: str) -> None:
@@ -283,29 +301,38 @@ def _standard(graph: _Graph, standard: str, titles: dict[str, str]) -> None:
 
 
 def _service(
-    graph: _Graph, shown: Iterable[DatasetInfo], config: CatalogueSettings, endpoint: str, contact: str
+    graph: _Graph,
+    service: str,
+    titles: dict[str, str],
+    descriptions: dict[str, str],
+    served: Iterable[DatasetInfo],
+    config: CatalogueSettings,
+    endpoint: str,
+    contact: str,
 ) -> None:
-    graph.a(SERVICE, "dcat:DataService")
+    """A ``dcat:DataService`` at the SPARQL endpoint: the catalogue's (serving the datasets of the page) or one
+    dataset's (the access service of its RDF distributions)."""
+    graph.a(service, "dcat:DataService")
     for language in ("zh", "en"):
-        graph.text(SERVICE, "dct:title", SERVICE_TITLE[language], language)
-        graph.text(SERVICE, "dct:description", SERVICE_DESCRIPTION[language], language)
-    graph.link(SERVICE, "dcat:endpointURL", endpoint)
-    graph.link(SERVICE, "dcat:endpointDescription", endpoint)  # SPARQL 1.1 Service Description, at the endpoint
-    graph.link(SERVICE, "dcat:landingPage", endpoint)  # the query page, for browsers
+        graph.text(service, "dct:title", titles[language], language)
+        graph.text(service, "dct:description", descriptions[language], language)
+    graph.link(service, "dcat:endpointURL", endpoint)
+    graph.link(service, "dcat:endpointDescription", endpoint)  # SPARQL 1.1 Service Description, at the endpoint
+    graph.link(service, "dcat:landingPage", endpoint)  # the query page, for browsers
     graph.a(endpoint, "foaf:Document")
-    graph.link(SERVICE, "dct:conformsTo", auth.SPARQL_PROTOCOL)
+    graph.link(service, "dct:conformsTo", auth.SPARQL_PROTOCOL)
     _standard(graph, auth.SPARQL_PROTOCOL, {"en": "SPARQL 1.1 Protocol"})
-    graph.link(SERVICE, "dct:publisher", config.publisher)
-    graph.link(SERVICE, "dcat:contactPoint", contact)
-    _licence(graph, SERVICE, config)
+    graph.link(service, "dct:publisher", config.publisher)
+    graph.link(service, "dcat:contactPoint", contact)
+    _licence(graph, service, config)
     graph.term(auth.ACCESS_PUBLIC)
-    graph.link(SERVICE, "dct:accessRights", auth.PUBLIC)
-    _themes(graph, SERVICE)
+    graph.link(service, "dct:accessRights", auth.PUBLIC)
+    _themes(graph, service)
     for language, words in KEYWORDS.items():
         for word in (*words, "SPARQL"):
-            graph.text(SERVICE, "dcat:keyword", word, language)
-    for info in shown:
-        graph.link(SERVICE, "dcat:servesDataset", info.iri)
+            graph.text(service, "dcat:keyword", word, language)
+    for info in served:
+        graph.link(service, "dcat:servesDataset", info.iri)
 
 
 def dataset_titles(info: DatasetInfo) -> dict[str, str]:
@@ -331,6 +358,7 @@ def _dataset(
     landing: str,
     files: Sequence[DistributionFile],
     contact: str,
+    endpoint: str | None,
 ) -> None:
     d = info.iri
     graph.a(d, "dcat:Dataset")
@@ -362,8 +390,14 @@ def _dataset(
     graph.link(d, "dcat:landingPage", landing)
     graph.a(landing, "foaf:Document")
     graph.link(d, "dcat:contactPoint", contact)
+    service = None
+    if endpoint is not None:
+        service = f"{d}#sparql-service"
+        titles = dataset_titles(info)
+        service_titles = {"zh": f"{titles['zh']}：SPARQL 查询端点", "en": f"SPARQL endpoint: {titles['en']}"}
+        _service(graph, service, service_titles, DATASET_SERVICE_DESCRIPTION, [info], config, endpoint, contact)
     for file in files:
-        _distribution(graph, info, file, landing, config)
+        _distribution(graph, info, file, landing, config, service)
 
 
 def _fiscal_year(graph: _Graph, dataset: str, year: int) -> None:
@@ -377,7 +411,12 @@ def _fiscal_year(graph: _Graph, dataset: str, year: int) -> None:
 
 
 def _distribution(
-    graph: _Graph, info: DatasetInfo, file: DistributionFile, landing: str, config: CatalogueSettings
+    graph: _Graph,
+    info: DatasetInfo,
+    file: DistributionFile,
+    landing: str,
+    config: CatalogueSettings,
+    service: str | None,
 ) -> None:
     fmt = FORMATS.get(file.fmt)
     if fmt is None:
@@ -396,6 +435,9 @@ def _distribution(
     media = auth.IANA_MEDIA_TYPES + file.media_type
     graph.link(node, "dcat:mediaType", media)
     graph.a(media, "dct:MediaType")
+    graph.text(media, "rdfs:label", file.media_type)  # ckanext-dcat takes it as the resource's mimetype
+    if service is not None and file.fmt != "csv":  # the endpoint serves the RDF, not the CSV
+        graph.link(node, "dcat:accessService", service)
     file_type = auth.format_terms(fmt)[0]
     graph.term(file_type)
     graph.link(node, "dct:format", file_type.iri)

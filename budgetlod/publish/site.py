@@ -32,9 +32,9 @@ from budgetlod import __version__, resources
 from budgetlod.formats import to_bytes
 from budgetlod.present import jinja
 from budgetlod.present.text import TEXT
-from budgetlod.publish import catalog, void
+from budgetlod.publish import catalog, catalog_files, datapackage, void
 from budgetlod.publish.dump import write_dump
-from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
+from budgetlod.publish.jsonld import CONTEXT_IRI
 from budgetlod.publish.render import Rendered, SiteLayout, distributions, render, write_atomic
 from budgetlod.store.embedded import count_triples, current_snapshot, damaged
 
@@ -205,6 +205,8 @@ def _write_site_files(
     """The context, the dump, the catalogue, VoID, the sitemap and the index; their paths."""
     write_atomic(out / "context" / CONTEXT_IRI.rsplit("/", 1)[-1], resources.context_bytes())
     parts = write_dump(store, out / "dump", max_bytes=max_file_bytes)
+    fresh = {iri for iri, item in rendered.items() if not item.unchanged}
+    packages = datapackage.write_packages(out, store, layout, infos, fresh)  # Frictionless Data Packages
     summary.dump_parts = len(parts)
     dump_names = [f"dump/{p.path.name}" for p in parts]
     summary.catalogue_pages = _write_catalogue(out, layout, infos, rendered, sparql_endpoint, max_file_bytes)
@@ -233,6 +235,7 @@ def _write_site_files(
         ".well-known/void",
         "sitemap.xml",
         "index.html",
+        *packages,
     ]
 
 
@@ -244,14 +247,21 @@ def _write_catalogue(
     sparql_endpoint: str | None,
     max_file_bytes: int,
 ) -> int:
-    """``catalog.ttl`` / ``.jsonld``; split into Hydra pages when one file would exceed the limit."""
+    """``catalog.ttl`` / ``.jsonld``; split into Hydra pages when one file would exceed the limit. Besides the
+    RDF files, each disclosure's figures CSV (written by :mod:`budgetlod.publish.datapackage`) is a distribution:
+    the resource portals preview."""
+    tables = {info.iri: _csv_distribution(out, layout, info) for info in infos}
+
+    def files(info: catalog.DatasetInfo) -> list[catalog.DistributionFile]:
+        csv = tables[info.iri]
+        return [*distributions(layout, rendered[info.iri]), *([csv] if csv is not None else [])]
 
     def triples(page: catalog.CataloguePage | None) -> list[Triple]:
         return catalog.catalogue_triples(
             infos,
             base_url=layout.base_url,
             landing_page=lambda iri: layout.url(layout.relpath(iri, ".html")),
-            distributions=lambda info: distributions(layout, rendered[info.iri]),
+            distributions=files,
             sparql_endpoint=sparql_endpoint,
             page=page,
         )
@@ -263,7 +273,7 @@ def _write_catalogue(
         docs = []
         for number in range(1, count + 1):
             graph = triples(catalog.CataloguePage(number, urls) if count > 1 else None)
-            docs.append((to_bytes(graph, "ttl"), dumps(compact_document(graph))))
+            docs.append((catalog_files.catalogue_turtle(graph), catalog_files.catalogue_jsonld(graph)))
         if all(len(ttl) <= max_file_bytes and len(js) <= max_file_bytes for ttl, js in docs) or count >= len(infos):
             break
         count = min(len(infos), count * 2)
@@ -274,6 +284,16 @@ def _write_catalogue(
         if stale.with_suffix("").name not in {n.rsplit("/", 1)[-1] for n in names}:
             stale.unlink()
     return count
+
+
+def _csv_distribution(out: Path, layout: SiteLayout, info: catalog.DatasetInfo) -> catalog.DistributionFile | None:
+    """The disclosure's figures CSV as a distribution: its URL, size and SHA-256 (None when it was not written)."""
+    path = layout.relpath(info.iri, datapackage.CSV_SUFFIX)
+    try:
+        data = (out / path).read_bytes()
+    except FileNotFoundError:
+        return None
+    return catalog.DistributionFile("csv", layout.url(path), "text/csv", len(data), hashlib.sha256(data).hexdigest())
 
 
 def _write_sitemaps(out: Path, layout: SiteLayout, pages: list[str]) -> None:

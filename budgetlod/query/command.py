@@ -1,7 +1,9 @@
 """``budgetlod query``: run a named query (or a ``.rq`` file) with typed parameters, print the answer.
 
-``budgetlod query NAME|FILE.rq [--store PATH | --endpoint URL] [--param k=v …] [--format table|csv|json]``
-and ``budgetlod query --list``. Errors (unknown query, bad parameter, no store, a failing endpoint) are one
+``budgetlod query NAME|FILE.rq [--store PATH | --endpoint URL] [--param k=v …]
+[--format table|csv|tsv|json|parquet] [--output FILE]`` and ``budgetlod query --list``. ``tsv``, ``parquet`` and
+any format written to a file (``--output``) go through :mod:`budgetlod.query.tabular` (typed tables; a CSV or TSV
+file with its CSVW metadata beside it). Errors (unknown query, bad parameter, no store, a failing endpoint) are one
 ``[ERROR] …`` line on stderr and exit status 2; the row count goes to stderr, the answer to stdout.
 """
 
@@ -11,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from budgetlod.errors import BudgetlodError
+from budgetlod.query import tabular
 from budgetlod.query.library import HeaderError, NamedQuery, QueryNotFound, load_query, named_queries
 from budgetlod.query.output import params_json, width, write
 from budgetlod.query.params import ParamError, bind, parse_assignments
@@ -44,10 +47,14 @@ def run(
     assignments: Sequence[str],
     fmt: str,
     timeout: float = 60.0,
+    output: Path | None = None,
 ) -> tuple[str, int, NamedQuery]:
-    """The answer as text, its row count and the query run (``CommandError`` when it cannot be given)."""
+    """The answer as text, its row count and the query run (``CommandError`` when it cannot be given); with
+    ``output`` the answer is written there and the text is empty."""
     if store is not None and endpoint is not None:
         raise CommandError("give --store or --endpoint, not both")
+    if fmt == "parquet" and output is None:
+        raise CommandError("parquet is a binary format: give --output FILE.parquet")
     try:
         query = load_query(reference)
         terms = bind(query, parse_assignments(tuple(assignments)))
@@ -61,6 +68,8 @@ def run(
     except QueryRunError as exc:
         raise CommandError(f"{query.name}: {exc}") from None
     extra = {"query": query.name, "params": params_json(terms)}
+    if output is not None or fmt == "tsv":  # csv on stdout stays the SPARQL results CSV
+        return tabular.emit(result, query, fmt, output, extra), len(result.rows), query
     return write(result, fmt, extra), len(result.rows), query
 
 

@@ -25,7 +25,7 @@ from pyoxigraph import Triple
 from budgetlod import resources
 from budgetlod.formats import JSONLD, PAGE_RDF_FORMATS, Format, negotiate, split_suffix, to_bytes
 from budgetlod.present.describe import Site
-from budgetlod.publish import catalog, void
+from budgetlod.publish import catalog, catalog_files, void
 from budgetlod.publish.jsonld import CONTEXT_IRI, compact_document, dumps
 from budgetlod.serve.backend import Backend
 from budgetlod.serve.cache import DocumentCache
@@ -82,6 +82,10 @@ def _document(
         return documents.get(key, lambda: make(store, base, config))  # type: ignore[return-value]
 
     def body() -> bytes:
+        if name == "catalog" and rep is JSONLD:  # as harvesters read it: the context inline, Chinese text first
+            return catalog_files.catalogue_jsonld(triples())
+        if name == "catalog" and rep.name == "ttl":
+            return catalog_files.catalogue_turtle(triples())
         return dumps(compact_document(triples())) if rep is JSONLD else to_bytes(triples(), rep.name)
 
     data = documents.get((*key, rep.name), body)
