@@ -250,6 +250,45 @@ CATALOGUE: dict[str, FindingType] = {
             "The tables' titles name specs of no family clearly: two families tie, or fewer than half the tables "
             "match the chosen one (mapping/families). Its tables are read with the chosen family's specs only.",
         ),
+        # --- the reviewers' checks one document decides (P118-P122: parse/review.py)
+        FindingType(
+            "P118",
+            "error",
+            "the {where} {text!r} holds the placeholder {placeholder!r} where {expected} was expected",
+            "XX, ××, ＸＸ, {单位}, 某某, **, ○○, or a year 20XX年 / 20××年 / XXXX年 / 20__年 left in the title, a "
+            "第X部分 heading, a table's title, a numbered section heading or a 编制单位 line: a template's text, "
+            "not a disclosure's (C05). Given even when the unit's name is real (P115 is about the name only).",
+        ),
+        FindingType(
+            "P119",
+            "warning",
+            "the year of the {where} {text!r} is {found}, the document's {year}",
+            "A table's title or a numbered section heading (一、…) states another year than the document "
+            "(C06; the 第X部分 headings are P116). Years quoted in sentences, column headers (2023年决算数) and a "
+            "决算's 年初预算 are not headings and are not compared.",
+        ),
+        FindingType(
+            "P120",
+            "warning",
+            "the {where} names the unit {found!r}; the document's is {unit!r} (named so by {source})",
+            "The unit's name differs between the title, the cover, a 第X部分 heading and the tables' 编制单位/部门 "
+            "lines (C04): the name most of them print is the document's. Abbreviations and suffixes (中共江苏省委"
+            "办公厅 for 中国共产党江苏省委员会办公厅, a 部门's 本级) are the same unit.",
+        ),
+        FindingType(
+            "P121",
+            "warning",
+            "the table of contents lists the {what} {entry!r}, which is not printed",
+            "An entry of the table of contents (目录) names a 第X部分 or a table the document does not print "
+            "(C03). Table entries are compared only when the document prints tables (else P101/P102 say so).",
+        ),
+        FindingType(
+            "P122",
+            "warning",
+            "the {what} {title!r} is printed but not in the table of contents",
+            "A 第X部分 or a table printed in the document that the table of contents (目录) does not list (C03); "
+            "only when the contents lists parts, or tables, at all.",
+        ),
         # --- tables (P2xx)
         FindingType(
             "P201",
@@ -405,6 +444,16 @@ CATALOGUE: dict[str, FindingType] = {
             "as printed row × printed column: {columns}",
             "A known table printing columns its spec lacks: those figures go to a bl:GenericTable linked to the "
             "table by bl:unmappedPartOf, so that no printed figure is left out of the graph.",
+        ),
+        # --- across the disclosures of a store (X0xx): found after an ingest, about a file just loaded
+        FindingType(
+            "X001",
+            "warning",
+            "{category} ({cell}): the 决算 prints 预算数 {printed}, the 预算 {budgeted} ({budget_cell}): difference "
+            "{difference} 万元 (决算 {final}; 预算 {budget})",
+            "Check C34: a 决算's printed 预算数 (its table 7, 三公 预算数 columns) differs from the same unit's 预算 "
+            "of that year in the store (its table 10); the named query final-budget-disagreements lists them. A "
+            "blank cell against a figure counts as 0.",
         ),
     )
 }

@@ -44,6 +44,7 @@ class RowSpec:
     parent: str | None = None
     total: bool = False
     aliases: tuple[str, ...] = ()
+    count: str = ""  # a count row's unit (个, 人次, 辆): its figures are counts, never amounts
 
     def label_keys(self) -> frozenset[str]:
         return _row_keys(self)
@@ -149,6 +150,7 @@ def _rows(raw: Any) -> tuple[RowSpec, ...]:
             parent=r.get("parent"),
             total=bool(r.get("total", False)),
             aliases=tuple(r.get("aliases", ())),
+            count=str(r.get("count", "")),
         )
         for r in raw or ()
     )
@@ -232,6 +234,7 @@ class FamilySpec:
     level: str  # 单位 | 部门
     tables: tuple[str, ...]  # its table spec ids, in template order
     words: tuple[str, ...] = ()  # title words that identify it (决算, 预算 …): a tie-break
+    header_words: tuple[str, ...] = ()  # header words its tables print (行次, 栏次): counted with the header tie-break
     default: bool = False  # the family of a document whose tables no family's titles name
 
 
@@ -253,6 +256,7 @@ def families() -> tuple[FamilySpec, ...]:
                     level=str(data["level"]),
                     tables=tuple(str(t) for t in data["tables"]),
                     words=tuple(str(w) for w in data.get("words") or ()),
+                    header_words=tuple(str(w) for w in data.get("header_words") or ()),
                     default=bool(data.get("default", False)),
                 )
             )

@@ -4,6 +4,8 @@ shared by tests/test_budget_actual.py and the remote-store comparison of every n
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from paths import ROOT
 
 FINAL = ROOT / "tests" / "fixtures" / "budget-actual" / "wlmq-12345-hotline-2024-final-accounts.txt"
@@ -18,3 +20,10 @@ def disagreeing_final() -> str:
     text = FINAL.read_text(encoding="utf-8")
     assert text.count(AGREEING_ROW) == 1
     return text.replace(AGREEING_ROW, DISAGREEING_ROW)
+
+
+def write_disagreeing_final(folder: Path) -> Path:
+    """The disagreeing 决算 written into ``folder`` under the fixture's name."""
+    path = folder / FINAL.name
+    path.write_text(disagreeing_final(), encoding="utf-8")
+    return path

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from budget_actual import AGREEING_ROW, DISAGREEING_ROW, FINAL
+from budget_actual import AGREEING_ROW, DISAGREEING_ROW, FINAL, write_disagreeing_final
 from live_server import get, running_server
 from named_queries import run
 from paths import SAMPLE
@@ -141,6 +141,18 @@ def test_execution_sangong(store: Any) -> None:
     assert run(store, "execution-sangong", binding="substitutions", year="2024") == rows
 
 
+def test_units_totals_has_a_row_for_the_budget_and_one_for_the_final(store: Any) -> None:
+    # 预算: 表1 收入总计 1,487.40, 表3 总计 1,487.40 = 502.40 + 985.00; 决算: 决算表1 收入总计 1,400.00,
+    # 决算表3 合计行 本年支出合计 1,400.00 = 基本支出 490.00 + 项目支出 910.00 (万元): one row each, nothing added
+    rows = run(store, "units-totals", year="2024")
+    assert [(r["kind"], r["incomeYuan"], r["expenditureYuan"], r["basicYuan"], r["projectYuan"], r["disclosure"])
+            for r in rows] == [
+        ("单位预算", yuan("1487.40"), yuan("1487.40"), yuan("502.40"), yuan("985.00"), BUDGET),
+        ("部门决算", yuan("1400.00"), yuan("1400.00"), yuan("490.00"), yuan("910.00"), ACTUAL),
+    ]
+    assert {r["year"] for r in rows} == {YEAR}
+
+
 def test_printed_budget_figures_that_agree_are_not_listed(store: Any) -> None:
     assert run(store, "final-budget-disagreements") == []
     assert run(store, "final-budget-disagreements", year="2024") == []
@@ -171,6 +183,67 @@ def test_printed_budget_figures_that_disagree_are_listed(tmp_path: Path) -> None
     assert {(r["final"], r["budget"]) for r in rows} == {(ACTUAL, BUDGET)}
     # the executed figures are unchanged: the rate stays 92.59%
     assert {r["ratePercent"] for r in run(store, "execution-sangong")} == {Decimal("92.59")}
+
+
+def ingest_stderr(store: Path, *arguments: Path | str) -> str:
+    """One ``budgetlod ingest --store STORE --quiet ARGUMENTS`` run (exit code 0): what it printed on stderr."""
+    command = [sys.executable, "-m", "budgetlod", "ingest", "--store", str(store), "--quiet", *map(str, arguments)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def x001_lines(loaded: Path, final: Path, budget: Path) -> list[str]:
+    """The three findings X001 of the disagreeing 决算 (预算数 4.00 against the 预算's 3.78: 0.22 万元), by hand."""
+    cells = [
+        ("合计", "表7 财政拨款 合计/预算数", "表10 合计 合计"),
+        ("公务用车购置及运行费", "表7 财政拨款 公务用车购置及运行费/小计/预算数", "表10 公务用车购置及运行费（小计） 合计"),
+        ("公务用车运行费", "表7 财政拨款 公务用车购置及运行费/公务用车运行费/预算数", "表10 公务用车运行费 合计"),
+    ]
+    return [
+        f"[WARNING] {loaded}: {name} ({cell}): the 决算 prints 预算数 4.00 万元, the 预算 3.78 万元 ({budget_cell}): "
+        f"difference 0.22 万元 (决算 {final}; 预算 {budget}) (X001)"
+        for name, cell, budget_cell in cells
+    ]
+
+
+def findings_of(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.endswith("(X001)")]
+
+
+def test_ingesting_the_final_after_its_budget_reports_each_disagreement(tmp_path: Path) -> None:
+    store, final = tmp_path / "store", write_disagreeing_final(tmp_path)
+    assert findings_of(ingest_stderr(store, SAMPLE)) == []
+    assert findings_of(ingest_stderr(store, final)) == x001_lines(final, final, SAMPLE)
+    report = (store / "ingest-report.tsv").read_text(encoding="utf-8").splitlines()
+    assert report[0].split("\t")[-1] == "findings"
+    assert report[1].split("\t")[-1] == " | ".join(
+        "X001: " + line.split(": ", 1)[1].removesuffix(" (X001)") for line in x001_lines(final, final, SAMPLE))
+
+
+def test_ingesting_the_budget_after_its_final_reports_them_for_the_budget(tmp_path: Path) -> None:
+    store, final = tmp_path / "store", write_disagreeing_final(tmp_path)
+    assert findings_of(ingest_stderr(store, final)) == []
+    assert findings_of(ingest_stderr(store, SAMPLE)) == x001_lines(SAMPLE, final, SAMPLE)
+
+
+def test_one_run_with_both_reports_them_once_for_the_final(tmp_path: Path) -> None:
+    store, final, report = tmp_path / "store", write_disagreeing_final(tmp_path), tmp_path / "report.json"
+    assert findings_of(ingest_stderr(store, "--report", report, SAMPLE, final)) == x001_lines(final, final, SAMPLE)
+    by_file = {row["file"]: row["findings"] for row in json.loads(report.read_text(encoding="utf-8"))["files"]}
+    assert by_file[str(SAMPLE)] == []
+    assert [(f["code"], f["severity"]) for f in by_file[str(final)]] == [("X001", "warning")] * 3
+    assert by_file[str(final)][0]["message"] == x001_lines(final, final, SAMPLE)[0].split(": ", 1)[1].removesuffix(
+        " (X001)")
+
+
+def test_a_final_that_agrees_with_its_budget_gives_no_finding(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert findings_of(ingest_stderr(store, SAMPLE)) == []
+    stderr = ingest_stderr(store, FINAL)
+    assert "X001" not in stderr and "[WARNING]" not in stderr
+    report = (store / "ingest-report.tsv").read_text(encoding="utf-8").splitlines()
+    assert [line.split("\t")[-1] for line in report[1:]] == [""]
 
 
 class ExecutionTables(HTMLParser):

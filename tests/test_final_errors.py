@@ -10,14 +10,14 @@ a fragment of its message (the shapes' zh message; findings are in English).  Th
 the report of the unmodified document.  A kind expected as a Warning must give no Violation at all (a 0.02 miss
 over 3 items is rounding, not an error).
 
+The totals a 决算 narrative restates from the tables (一、收入支出决算总体情况说明: 收、支总计 = 表1 总计, 本年收入合计
+and 本年支出合计 = 表1's 本年 rows; 二 and 三 the same 本年 rows and 表3's 基本支出/项目支出; 四 财政拨款收、支总计 = 表4
+总计; 五 一般公共预算财政拨款支出 = 表5 合计) are caught by blsh:NarrativeAmountMatchesTable through the 决算 restatements
+of the narrative-subject code list (``<subject>/final-s<section>``, table types f01, f03, f04, f05). ``small`` has no
+narrative: :data:`SMALL_NARRATIVE` (a correct one, by hand below) is appended to it for those kinds.
+
 Injected but caught by no rule (so not asserted here), as found with ``budgetlod validate`` on modified copies:
 
-* a narrative total that disagrees with 表1: ``一般公共预算财政拨款支出500.00万元，主要用于…`` made 510.00 in
-  final-narrative (表1 and 表5 say 500.00), or a paragraph ``2024年度收、支总计均为510.00万元。`` /
-  ``本年收入合计510.00万元`` added: no rule fires.  blsh:FinalNarrativeAmountMatchesTable compares only amounts
-  stated for a function line (with 表5's 合计 column) and the “三公” items (with 表7); nothing compares the
-  lead total or the 收支总计 of a 决算 narrative with 表1.  (The same 510.00 in ``支出决算为500.00万元，完成年初
-  预算的96.15%`` is caught, but only as a wrong completion rate.)
 * the narrative quoting a cell that was blanked: blsh:FinalNarrativeAmountMatchesTable needs a cell with an
   amount, and a blank cell makes no observation, so ``行政运行（项）……支出决算为320.00万元`` against a blanked
   表5 cell is not compared.  The blank is caught by the arithmetic instead (kind ``blanked-cell-quoted``: the
@@ -33,11 +33,14 @@ Injected but caught by no rule (so not asserted here), as found with ``budgetlod
   prints the unit and the year on two lines, and no unit disagreement was reported (the year one is, below).
 * an amount-unit placeholder (``单位：XX`` above 表6): no placeholder finding; the table is lost instead (P103
   heading not followed by a table, P105, P102 表6 missing).
-* a narrative amount stated in 元 for 万元 (``支出决算为3200000.00元``): blsh:NarrativeAmountTenThousandFold does
-  not fire; the statement is caught by blsh:FinalComparisonMatchesFigures and FinalCompletionRateMatchesFigures
-  (as 3200000.00 元 against a 年初预算 of 330.00 元).
+* a narrative amount of a function line stated in 元 for 万元 with its stage (``支出决算为3200000.00元``):
+  blsh:NarrativeAmountTenThousandFold compares only the amounts the narrative-subject code list restates without a
+  stage; the statement is caught by blsh:FinalComparisonMatchesFigures and FinalCompletionRateMatchesFigures (as
+  3200000.00 元 against a 年初预算 of 330.00 元). A restated total in 元 is caught (kind ``narrative-total-in-yuan``).
 
-The figures, by hand: final-small 表1 支出总计 350.00 = 本年支出合计 310.00 + 年末结转和结余 40.00; 表3 201 =
+The figures, by hand: final-small 表1 支出总计 350.00 = 本年支出合计 310.00 + 年末结转和结余 40.00, 收入总计 350.00 =
+本年收入合计 320.00 + 年初结转和结余 30.00 (so 总计 and 本年 differ); 表3 合计行 基本支出 275.00 (275.00 ÷ 310.00 =
+88.71%), 项目支出 35.00 (11.29%); 表4 总计 310.00; 表5 合计 300.00; 表3 201 =
 250.00 = 20106 250.00; 表6 人员经费合计 210.00 = 301 200.00 + 303 10.00, 公用经费合计 60.00 = 302 60.00, and
 210.00 + 60.00 = 270.00 = 表5 合计行 基本支出; 表7 决算 8.50 = 1.50 + 4.50 + 2.50, 小计 4.50 = 2.00 + 2.50.
 final-narrative: 行政运行 320.00 ÷ 330.00 = 96.97%; shares 420.00/500.00 = 84.00%, 80.00/500.00 = 16.00%.
@@ -84,6 +87,40 @@ T3_2080505 = "| 208 | 05 | 05 | 机关事业单位基本养老保险缴费支出
 T5_2010601 = "| 201 | 06 | 01 | 行政运行 | 210.00 | 210.00 | |\n"  # final-small 表5
 T7_ROW = "| 10.00 | 8.50 | 2.00 | 1.50 | 5.00 | 4.50 |"  # final-small 表7: 合计, 出国, 车辆小计 (预算数, 决算数)
 T6_UNIT = "一般公共预算财政拨款基本支出决算表\n\n编制单位：上海市示例区小局\n\n单位：万元"
+T7_LINE = T7_ROW + " 2.00 | 2.00 | 3.00 | 2.50 | 3.00 | 2.50 |\n"  # final-small 表7, its last line
+# a correct narrative for final-small (the figures by hand in the module's description)
+SMALL_NARRATIVE = """
+第三部分 上海市示例区小局 2024 年度部门决算情况说明
+
+一、收入支出决算总体情况说明
+
+2024年度收、支总计均为350.00万元。本年收入合计320.00万元，本年支出合计310.00万元。
+
+二、收入决算情况说明
+
+2024年度本年收入合计320.00万元。
+
+三、支出决算情况说明
+
+2024年度本年支出合计310.00万元，其中：基本支出275.00万元，占88.71%；项目支出35.00万元，占11.29%。
+
+四、财政拨款收入支出决算总体情况说明
+
+2024年度财政拨款收、支总计均为310.00万元。
+
+五、一般公共预算财政拨款支出决算情况说明
+
+2024年度一般公共预算财政拨款支出300.00万元。
+"""
+SECTION_5 = "五、一般公共预算财政拨款支出决算情况说明"  # final-narrative: the first section of its 情况说明
+
+
+def _small_narrative(old: str, new: str) -> tuple[str, str]:
+    """The pair that appends :data:`SMALL_NARRATIVE` to final-small with ``old`` replaced by ``new`` in it."""
+    assert SMALL_NARRATIVE.count(old) == 1
+    return (T7_LINE, T7_LINE + SMALL_NARRATIVE.replace(old, new))
+
+
 NARRATIVE_HEAD = "第三部分 上海市示例区示例局 2024 年度"
 WLMQ_TABLES_HEAD = "第二部分 乌鲁木齐市 12345 政务服务热线中心 2024 年度部门决算表"
 
@@ -343,6 +380,56 @@ KINDS = [
         "warning",
         "表5 第3行 2010601 行政运行：上级编码 20106 在本表中没有对应的行",
     ),
+    # a 决算 narrative's totals against the tables they restate (the 决算 restatements of the narrative-subject code list)
+    Kind(
+        "narrative-grand-total-ne-t1",
+        "narrative",
+        ((SECTION_5, f"一、收入支出决算总体情况说明\n\n2024年度收、支总计均为510.00万元。\n\n{SECTION_5}"),),
+        "blsh:NarrativeAmountMatchesTable",
+        "violation",
+        "情况说明（一）收、支总计 510.00 万元 ≠ 表1 第5行 总计：决算数 500.00",
+    ),
+    Kind(
+        "narrative-lead-total-ne-t5",
+        "narrative",
+        (("一般公共预算财政拨款支出500.00万元，主要用于", "一般公共预算财政拨款支出510.00万元，主要用于"),),
+        "blsh:NarrativeAmountMatchesTable",
+        "violation",
+        "情况说明（五）一般公共预算财政拨款支出 510.00 万元 ≠ 表5 第1行 合计：合计 500.00",
+    ),
+    # 本年收入合计 stated as the 总计 (350.00, with the opening balance): 表1's 本年收入合计 is 320.00
+    Kind(
+        "narrative-current-income-ne-t1",
+        "small",
+        (_small_narrative("本年收入合计320.00万元，本年支出", "本年收入合计350.00万元，本年支出"),),
+        "blsh:NarrativeAmountMatchesTable",
+        "violation",
+        "情况说明（一）本年收入合计 350.00 万元 ≠ 表《收入支出决算总表》 第3行 本年收入合计：决算数 320.00",
+    ),
+    Kind(
+        "narrative-current-expenditure-ne-t1",
+        "small",
+        (_small_narrative("2024年度本年支出合计310.00", "2024年度本年支出合计300.00"),),
+        "blsh:NarrativeAmountMatchesTable",
+        "violation",
+        "情况说明（三）本年支出合计 300.00 万元 ≠ 表《收入支出决算总表》 第3行 本年支出合计：决算数 310.00",
+    ),
+    Kind(
+        "narrative-fiscal-total-ne-t4",
+        "small",
+        (_small_narrative("财政拨款收、支总计均为310.00", "财政拨款收、支总计均为300.00"),),
+        "blsh:NarrativeAmountMatchesTable",
+        "violation",
+        "情况说明（四）财政拨款收、支总计 300.00 万元 ≠ 表4 第4行 总计：决算数 310.00",
+    ),
+    Kind(
+        "narrative-total-in-yuan",
+        "narrative",
+        ((SECTION_5, f"一、收入支出决算总体情况说明\n\n2024年度收、支总计均为500.00元。\n\n{SECTION_5}"),),
+        "blsh:NarrativeAmountTenThousandFold",
+        "violation",
+        "情况说明（一）收、支总计 500.00 元 是表1 第5行 总计：决算数 500.00 万元 的万分之一：疑为元与万元混淆",
+    ),
 ]
 
 
@@ -385,3 +472,14 @@ def test_injected_error_is_caught(kind: Kind, tmp_path: Path) -> None:
     assert _caught(hits, kind), f"{kind.rule} {kind.severity} {kind.fragment!r} not in {hits}"
     if kind.severity == "warning":
         assert [hit for hit in hits if hit[1] == "violation"] == []
+
+
+def test_a_correct_narrative_restating_the_tables_gives_no_violation(tmp_path: Path) -> None:
+    """final-small with :data:`SMALL_NARRATIVE`: 本年收入合计 320.00 and 收、支总计 350.00 each agree with their own row
+    of 表1, and every other restated total with its table."""
+    text = SOURCES["small"].read_text(encoding="utf-8")
+    assert text.count(T7_LINE) == 1
+    path = tmp_path / "source.txt"
+    path.write_text(text.replace(T7_LINE, T7_LINE + SMALL_NARRATIVE), encoding="utf-8")
+    hits = _hits(convert(path))
+    assert [hit for hit in hits if hit[1] == "violation"] == []

@@ -128,7 +128,7 @@ def test_the_tsv_report_has_a_header_and_a_line_per_file(tmp_path: Path) -> None
     assert result.returncode == 2
     lines = (store / "ingest-report.tsv").read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t") == ["file", "status", "graph", "triples", "violations", "warnings", "parse_warnings",
-                                    "seconds", "reason"]
+                                    "seconds", "reason", "findings"]
     rows = [line.split("\t") for line in lines[1:]]
     assert [(r[0], r[1]) for r in rows] == [(str(SAMPLE), "ok"), (str(empty), "unreadable")]
     assert rows[1][8] == "file is empty" and rows[0][2] == SAMPLE_GRAPH

@@ -222,3 +222,20 @@ def test_real_documents(files: list[str], expected: tuple[str, int, str, str]) -
     if not all(p.is_file() for p in paths):
         pytest.skip("the real PDFs are not here")
     assert naming(parse_files(paths)) == expected
+
+
+def test_the_printer_on_the_cover_is_not_the_unit() -> None:
+    """js-provincial-party-office-2018-budget-tables.pdf p. 1: 江苏省财政厅印制 under the title names who printed
+    the volume, not the unit (C04, P120, would otherwise compare it with the 编制单位 lines)."""
+    from budgetlod.parse.naming import unit_names
+    from budgetlod.parse.parts import split_parts
+    from budgetlod.read.stream import Paragraph
+
+    blocks: list[Paragraph] = [
+        Paragraph(1, "江苏省2018年度省级部门预算公开报表"),
+        Paragraph(2, "江苏省财政厅印制"),
+        Paragraph(3, "第一部分 部门概况"),
+    ]
+    assert unit_names(split_parts(list(blocks)), blocks) == []
+    blocks[1] = Paragraph(2, "中共江苏省委办公厅")
+    assert [(c.source, c.unit) for c in unit_names(split_parts(list(blocks)), blocks)] == [("cover", "中共江苏省委办公厅")]

@@ -250,3 +250,23 @@ def test_planned_purchases_and_paragraphs_without_headings() -> None:
     assert other.assets.items == []
     assert other.assets.equipment == [Equipment("100万元以上", 2, planned=True, line=3)]
     assert reporter.findings == []
+
+
+# 上海市普陀区财政局 2024 年度部门决算 p. 24 (shared/samples/real/sh-putuo-finance-bureau-2024-final-accounts.pdf),
+# copied from the PDF: the 决算's wording of procurement — an aside in the total, and the amounts awarded to SMEs.
+PUTUO_PROCUREMENT = """（二）政府采购支出情况
+
+上海市普陀区财政局2024年度政府采购金额（以合同签订为准）为251.25万元，其中：货物采购金额4.79万元、工程采购金额0万元、服务采购金额246.47万元。
+
+2024年度本部门面向中小企业预留政府采购项目预算金额246.47万元，面向小微企业预留政府采购项目预算金额0万元。在面向中小企业预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额246.47万元；在面向小微企业预留政府采购项目中，由小微企业供应商中标或成交的，采购金额0万元；在其他政府采购项目中，由中小企业供应商中标或成交的，采购金额4.79万元。
+"""
+
+
+def test_final_accounts_procurement_as_putuo_prints_it() -> None:
+    other = parse_other_matters(blocks_of(PUTUO_PROCUREMENT), Reporter())
+    proc = other.procurement
+    assert proc is not None
+    assert proc.total == wan("251.25", 3)  # read past "（以合同签订为准）"
+    assert (proc.goods, proc.works, proc.services) == (wan("4.79", 3), wan("0", 3), wan("246.47", 3))
+    assert (proc.sme_reserved, proc.micro_reserved) == (wan("246.47", 5), wan("0", 5))
+    assert (proc.sme_awarded, proc.micro_awarded) == (wan("246.47", 5), wan("0", 5))

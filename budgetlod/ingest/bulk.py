@@ -49,14 +49,17 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Protocol
 
+from budgetlod.errors import BudgetlodError
 from budgetlod.ingest.converter import Converter, Interrupted, WorkersFailed
 from budgetlod.ingest.loader import STORE_ERRORS, Loader, WriteFailed, load_graph, recover
 from budgetlod.ingest.manifest import Entry, Manifest, stored_sources
+from budgetlod.ingest.pairs import check_pairs
 from budgetlod.ingest.prepare import Prepared, fingerprint, source_key
 from budgetlod.ingest.progress import Progress
 from budgetlod.ingest.report import NOT_TO_LOAD, FileOutcome, IngestSummary, write_report
 from budgetlod.ingest.vocabulary import load_vocabulary
 from budgetlod.ingest.walk import SUFFIXES, expand, survey
+from budgetlod.store.base import GraphReader
 from budgetlod.store.embedded import StoreError, Writer, damaged, open_writer
 
 __all__ = ["SUFFIXES", "FileOutcome", "IngestSummary", "NotWritten", "Run", "Signals", "Sink", "default_jobs", "drive",
@@ -389,8 +392,20 @@ def _load(files: list[Path], store_path: Path, writer: Writer, manifest: Manifes
         if failed is not None:
             _not_loaded(summary, failed)
             failed = None  # its traceback holds this frame: no cycle keeping the store open after the run
+        elif not (signals.stopped or summary.error):
+            pair_findings(writer.store, summary, manifest, listener)
         _end(store_path, writer, manifest, summary, listener, stopped=bool(signals.stopped or summary.error),
              clean=clean)
+
+
+def pair_findings(store: GraphReader, summary: IngestSummary, manifest: Manifest, listener: Progress | None) -> None:
+    """After the files: each 决算 or 预算 the run wrote against its pair of the store (finding X001,
+    :mod:`budgetlod.ingest.pairs`), printed now; a store that cannot answer is a warning (the graphs stand)."""
+    names = {entry.graph: entry.file for entry in manifest.entries.values()}
+    try:
+        check_pairs(store, summary.outcomes, names, listener.line if listener is not None else None)
+    except (*STORE_ERRORS, BudgetlodError) as exc:
+        warn(summary, listener, f"the 决算 and 预算 pairs were not compared: {exc}")
 
 
 def _not_loaded(summary: IngestSummary, failed: WriteFailed) -> None:

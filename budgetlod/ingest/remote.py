@@ -44,6 +44,7 @@ from budgetlod.ingest.bulk import (
     Signals,
     drive,
     gather,
+    pair_findings,
     plan,
     reporting,
 )
@@ -223,6 +224,8 @@ def ingest_remote(
         try:
             drive(plan(files, manifest, stamp, force), Run(writer, strict, stamp), jobs=jobs, signals=signals,
                   summary=summary, progress=progress, after=after)
+            if not (signals.stopped or summary.stopped):
+                pair_findings(store, summary, manifest, listener)
         finally:
             manifest.rewrite()
     return summary

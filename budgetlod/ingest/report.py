@@ -26,9 +26,12 @@ past a limit, unwritten or skipped; 2 nothing loadable (nothing loaded, unchange
 file failed or was skipped, or there was none); 1 refused; 0 every file loaded or unchanged.
 
 The report file (``<store>/ingest-report.tsv`` or ``--report FILE``; ``.json`` for JSON) has a line per file:
-``file status graph triples violations warnings parse_warnings seconds reason`` (TSV with a header line; for a
-remote store ``state`` before ``reason``), or ``{"summary": {...}, "files": [{...}, ...]}`` with the same fields
-(the summary also gives the CPU seconds of the writing process and of its workers).
+``file status graph triples violations warnings parse_warnings seconds reason findings`` (TSV with a header line;
+for a remote store ``state`` before ``reason``), or ``{"summary": {...}, "files": [{...}, ...]}`` with the same
+fields (the summary also gives the CPU seconds of the writing process and of its workers). ``findings`` are those
+found across the disclosures of the store after the run (:mod:`budgetlod.ingest.pairs`: X001, a 决算's printed
+预算数 against the 预算 of its unit and year), each ``CODE: message``, several separated by `` | `` in the TSV; in
+the JSON a list of ``{"code", "severity", "message"}``.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetlod.errors import EXIT_CANNOT_RUN, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS
+from budgetlod.model import Finding
 
 LOADED = ("ok", "warnings", "violations")
 FAILED = ("unreadable", "refused", "unwritten", "failed")
@@ -48,8 +52,9 @@ INTERNAL, LIMIT = "internal", "limit"  # FileOutcome.failure: a bug (or a worker
 NOT_TO_LOAD = ("R001", "R002", "R003", "P004")  # findings that make a file "skipped", not "unreadable"
 LOADABLE = (*LOADED, "unchanged", "refused", "unwritten")  # a disclosure: not "nothing loadable"
 SHOWN_SKIPPED = 10  # skipped files named after the summary line
-COLUMNS = ("file", "status", "graph", "triples", "violations", "warnings", "parse_warnings", "seconds", "reason")
-REMOTE_COLUMNS = (*COLUMNS[:-1], "state", "reason")
+COLUMNS = ("file", "status", "graph", "triples", "violations", "warnings", "parse_warnings", "seconds", "reason",
+           "findings")
+REMOTE_COLUMNS = (*COLUMNS[:-2], "state", "reason", "findings")
 
 
 @dataclass
@@ -67,6 +72,7 @@ class FileOutcome:
     state: str | None = None  # a remote graph not written: what it holds now (budgetlod.store.staging.GraphState)
     failure: str | None = None  # converting it failed: INTERNAL (a bug, a worker died) or LIMIT (time, memory)
     skipped: bool = False  # never opened (not a regular file, a folder …), or nothing to load (NOT_TO_LOAD)
+    findings: list[Finding] = field(default_factory=list)  # across the store, after the run (X001)
 
     @property
     def status(self) -> str:
@@ -101,6 +107,7 @@ class FileOutcome:
             "seconds": round(self.seconds, 3),
             "state": self.state or "",
             "reason": self.error or "",
+            "findings": [{"code": f.code, "severity": f.severity, "message": f.message} for f in self.findings],
         }
 
 
@@ -250,4 +257,6 @@ def write_report(summary: IngestSummary, path: Path) -> None:
 
 
 def _cell(value: object) -> str:
+    if isinstance(value, list):  # the findings: CODE: message | CODE: message
+        value = " | ".join(f"{f['code']}: {f['message']}" for f in value)
     return str(value).replace("\t", " ").replace("\n", " ")

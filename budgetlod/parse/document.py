@@ -10,12 +10,14 @@ from pathlib import Path
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Disclosure, Metadata, Table
+from budgetlod.parse.contents import dropped_lines, read_contents
 from budgetlod.parse.glossary import parse_glossary
 from budgetlod.parse.naming import name_disclosure
 from budgetlod.parse.narrative import parse_narrative
 from budgetlod.parse.other import parse_other_matters
 from budgetlod.parse.parts import PART_HEADING, Parts, split_parts
 from budgetlod.parse.profile import parse_profile
+from budgetlod.parse.review import review
 from budgetlod.parse.tables import read_tables
 from budgetlod.read.decode import CannotParse, refuse
 from budgetlod.read.reader import place_findings, read_files, read_one
@@ -71,6 +73,8 @@ def parse_stream(stream: Stream, reporter: Reporter) -> Disclosure:
     meta.family = family
     if not tables and not parts.headings and meta.phase is None:
         raise refuse("P004", reason="no title, part heading or standard table of the template")
+    parts.contents = read_contents(parts, blocks, dropped_lines(reporter.findings))
+    review(parts, tables, meta, blocks, reporter)
     source, *more = stream.sources
     disclosure = Disclosure(source=source, meta=meta, tables=tables, more_sources=more)
     disclosure.profile = parse_profile(parts.profile, reporter)

@@ -2,7 +2,8 @@
 
 Each family is scored by the document's tables: a table counts for a family when its title is a title alias of
 one of the family's specs (:func:`budgetlod.parse.tables.match_title` with that family's specs); ties are broken
-by the header words of those tables that name a column of the matched spec, then by the tables' titles holding
+by the header words of those tables that name a column of the matched spec (or are one of the family's
+``header_words``: the 行次 / 栏次 of the older national layout), then by the tables' titles holding
 one of the family's ``words`` (决算 …). Numbers never choose. The best family wins; the choice is uncertain
 (finding P117) when the best two tie on titles or fewer than half the tables match. A document no family's
 titles name is read with the default family (``default: true``), without a finding.
@@ -75,6 +76,7 @@ def _score(family: FamilySpec, found: Sequence[Evidence], match: Matcher) -> _Sc
     titles = headers = words = 0
     matched: list[str] = []
     word_keys = [label_key(w) for w in family.words]
+    header_keys = {label_key(w) for w in family.header_words}
     for table in found:
         if not table.title:
             continue
@@ -85,7 +87,7 @@ def _score(family: FamilySpec, found: Sequence[Evidence], match: Matcher) -> _Sc
             continue
         titles += 1
         matched.append(f"{table.title} -> {spec.id}")
-        leaves = {label_key(a) for c in _all_columns(spec) for a in (*c.aliases, c.leaf)}
+        leaves = {label_key(a) for c in _all_columns(spec) for a in (*c.aliases, c.leaf)} | header_keys
         headers += sum(1 for word in table.header if label_key(word) in leaves)
     return _Score(family, titles, headers, words, tuple(matched))
 

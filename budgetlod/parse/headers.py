@@ -97,6 +97,17 @@ def stacks(header: list[TableRow], width: int) -> list[list[str]]:
     return result
 
 
+ROW_NUMBER_HEADER = "行次"
+
+
+def row_number_positions(layout: Layout) -> set[int]:
+    """Positions of a 行次 column (the row numbers 1, 2, 3 … printed beside the labels of the older national
+    tables): never amounts, never codes."""
+    return {
+        p for p, texts in enumerate(stacks(layout.header, layout.width)) if ROW_NUMBER_HEADER in map(label_key, texts)
+    }
+
+
 def match_column(stack: list[str], specs: tuple[ColumnSpec, ...], taken: set[str]) -> ColumnSpec | None:
     """The spec column whose leaf alias is the deepest matching text, parents agreeing."""
     keys = [label_key(t) for t in stack]

@@ -34,7 +34,15 @@ from budgetlod.parse.parts import PART_HEADING, Parts
 from budgetlod.read.stream import Paragraph
 from budgetlod.text import squash
 
-__all__ = ["PLACEHOLDER", "name_disclosure", "placeholder_in"]
+__all__ = [
+    "COMPILER_LINE",
+    "PLACEHOLDER",
+    "Candidate",
+    "heading_unit",
+    "name_disclosure",
+    "placeholder_in",
+    "unit_names",
+]
 
 # 上海市普陀区财政局2024年度部门决算 / 2024年单位预算公开 / 江苏省2018年度省级部门预算公开报表 (a government's)
 _UNIT_FIRST = re.compile(r"(\d{4})\s*年\s*度?\s*([省市区县]级)?\s*(单位|部门)?\s*(预算|决算)")
@@ -42,16 +50,16 @@ _UNIT_FIRST = re.compile(r"(\d{4})\s*年\s*度?\s*([省市区县]级)?\s*(单位
 _YEAR_FIRST = re.compile(r"^(\d{4})\s*年\s*度?\s*([^\s\d，。、：:；;]{2,40}?)(单位|部门)(预算|决算)")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _ENUMERATED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|关于)")
-_COVER_COMPILER = re.compile(r"^(?:编制单位|部\s*门(?:名称)?|单位名称)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
+COMPILER_LINE = re.compile(r"^(?:编制单位|部\s*门(?:名称)?|单位名称)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
 _NAME_LIKE = re.compile(r"^[^\s。，,；;：:、！？?!]{2,40}$")
-_NOT_A_NAME = re.compile(r"目录|预算|决算|公开|说明|\d{4}\s*年|^[\d\W]+$")
+_NOT_A_NAME = re.compile(r"目录|预算|决算|公开|说明|\d{4}\s*年|^[\d\W]+$|(?:印制|编印|监制)$")  # 江苏省财政厅印制
 PLACEHOLDER = re.compile(r"[XxＸ]{2,}|[×✕＊*]{2,}|某某|[{｛][^}｝]{0,12}[}｝]|○{2,}")
 _SCAN = 80  # paragraphs searched for a title
 _TITLE_LENGTH = 80
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     unit: str
     source: str  # compiler | title | cover | heading | file
     line: int | None
@@ -89,16 +97,16 @@ def name_disclosure(
     else:  # a part heading, else any short line as before (一、2024年单位预算收支情况)
         short = [b for b in scanned if len(squash(b.text)) < _TITLE_LENGTH]
         _year_phase(meta, [b for b, _ in headings] + short)
-    candidates: list[_Candidate] = []
+    candidates: list[Candidate] = []
     compilers = Counter(t.compiler for t in tables if t.compiler)
-    candidates += [_Candidate(unit, "compiler", None) for unit, _ in compilers.most_common()]
+    candidates += [Candidate(unit, "compiler", None) for unit, _ in compilers.most_common()]
     if title is not None and title.unit:
-        candidates.append(_Candidate(title.unit, "title", title.line))
+        candidates.append(Candidate(title.unit, "title", title.line))
     candidates += _cover(front or paragraphs[:12], scanned, title)
-    candidates += [c for b, m in headings if (c := _heading_unit(b, m.group(2))) is not None]
+    candidates += [c for b, m in headings if (c := heading_unit(b, m.group(2))) is not None]
     file_meta = _file_title(file_name)
     if file_meta is not None and file_meta.unit:
-        candidates.append(_Candidate(file_meta.unit, "file", None))
+        candidates.append(Candidate(file_meta.unit, "file", None))
     if meta.phase is None and file_meta is not None:
         meta.year, meta.level, meta.phase = file_meta.year, file_meta.level or "单位", file_meta.phase
         meta.title = file_meta.text
@@ -109,6 +117,25 @@ def name_disclosure(
     if title is not None:
         _disagreements(title, headings, reporter)
     return meta
+
+
+def unit_names(parts: Parts, paragraphs: list[Paragraph]) -> list[Candidate]:
+    """The unit's name as the title line and the cover page print it, and each 第X部分 heading (each text once),
+    with their lines: what the review (C04, :mod:`.review`) compares with the tables' 编制单位 lines."""
+    front = [b for b in parts.front if isinstance(b, Paragraph)]
+    scanned = _dedupe(front + paragraphs[:_SCAN])
+    title = _title(scanned)
+    found: list[Candidate] = []
+    if title is not None and title.unit:
+        found.append(Candidate(title.unit, "title", title.line))
+    found += _cover(front or paragraphs[:12], scanned, title)
+    seen: set[str] = set()
+    for block in paragraphs:
+        match = PART_HEADING.match(text := squash(block.text))
+        if match and text not in seen and (named := heading_unit(block, match.group(2))) is not None:
+            seen.add(text)
+            found.append(named)
+    return found
 
 
 def _dedupe(blocks: list[Paragraph]) -> list[Paragraph]:
@@ -164,13 +191,13 @@ def _year_phase(meta: Metadata, blocks: list[Paragraph]) -> None:
             return
 
 
-def _cover(cover: list[Paragraph], scanned: list[Paragraph], title: _Title | None) -> list[_Candidate]:
+def _cover(cover: list[Paragraph], scanned: list[Paragraph], title: _Title | None) -> list[Candidate]:
     """A ``编制单位：`` line of the cover page, or the unit's name on a line of its own next to the title."""
-    found: list[_Candidate] = []
+    found: list[Candidate] = []
     for block in cover:
-        match = _COVER_COMPILER.match(squash(block.text))
+        match = COMPILER_LINE.match(squash(block.text))
         if match:
-            found.append(_Candidate(squash(match.group(1)), "cover", block.line))
+            found.append(Candidate(squash(match.group(1)), "cover", block.line))
     if title is not None:
         at = next((i for i, b in enumerate(scanned) if b.line == title.line), None)
         if at is not None:
@@ -179,7 +206,7 @@ def _cover(cover: list[Paragraph], scanned: list[Paragraph], title: _Title | Non
             for block in near:
                 text = squash(block.text)
                 if id(block) in cover_ids and _is_name(text):
-                    found.append(_Candidate(text, "cover", block.line))
+                    found.append(Candidate(text, "cover", block.line))
                     break
     return found
 
@@ -188,7 +215,7 @@ def _is_name(text: str) -> bool:
     return bool(_NAME_LIKE.match(text)) and not _NOT_A_NAME.search(text) and not PART_HEADING.match(text)
 
 
-def _heading_unit(block: Paragraph, rest: str) -> _Candidate | None:
+def heading_unit(block: Paragraph, rest: str) -> Candidate | None:
     """``第一部分 2024年XX中心单位概况`` -> ``XX中心``; ``第二部分 某局2017年度部门预算表`` -> ``某局``."""
     text = squash(rest)
     unit: str | None = None
@@ -198,7 +225,7 @@ def _heading_unit(block: Paragraph, rest: str) -> _Candidate | None:
         found = _read_title(text, block.line)
         unit = found.unit if found is not None else None
     unit = _clean_unit(unit) if unit else None
-    return _Candidate(unit, "heading", block.line) if unit else None
+    return Candidate(unit, "heading", block.line) if unit else None
 
 
 def _file_title(name: str) -> _Title | None:
@@ -207,7 +234,7 @@ def _file_title(name: str) -> _Title | None:
     return _read_title(squash(re.sub(r"[_\-]+", " ", stem)), 0) if stem else None
 
 
-def _report_source(chosen: _Candidate, file_name: str, reporter: Reporter) -> None:
+def _report_source(chosen: Candidate, file_name: str, reporter: Reporter) -> None:
     where = {"cover": "cover page", "heading": "part heading"}
     if chosen.source in where:
         reporter.add("P113", chosen.line, unit=chosen.unit, where=where[chosen.source])
@@ -229,6 +256,6 @@ def _disagreements(title: _Title, headings: list[tuple[Paragraph, re.Match[str]]
         year = _YEAR.search(match.group(2))
         if year and int(year.group(1)) != title.year:
             reporter.add("P116", block.line, what="year", heading=text, found=year.group(1), title=str(title.year))
-        unit = _heading_unit(block, match.group(2))
+        unit = heading_unit(block, match.group(2))
         if title.unit and unit is not None and unit.unit not in title.unit and title.unit not in unit.unit:
             reporter.add("P116", block.line, what="unit", heading=text, found=unit.unit, title=title.unit)

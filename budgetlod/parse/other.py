@@ -191,10 +191,16 @@ def _running(scan: Scanner, line: int, other: OtherMatters) -> None:
 
 
 # --- 政府采购
-_PFILLER = r"(?:政府采购|采购|项目|预算|支出|合同|资金|总额|金额|安排|共|合计|为|是|\s)*"
+# the words between the subject and its amount; a short aside too: 政府采购金额（以合同签订为准）为 251.25 万元 (决算)
+_PFILLER = r"(?:政府采购|采购|项目|预算|支出|合同|资金|总额|金额|安排|共|合计|为|是|[（(][^）)]{1,20}[）)]|\s)*"
 _SHARE = r"(?:\s*[，,]?\s*占[^，,。；;%％]{0,30}?(?P<share>" + NUM + r")\s*[%％])?"
 _SME = re.compile(rf"(?:面向|授予|预留给?)?中小企业(?:预留|的)?{_PFILLER}{amount_re('amount')}{_SHARE}")
 _MICRO = re.compile(rf"(?:面向|授予|预留给?)?小微企业(?:预留|的)?{_PFILLER}{amount_re('amount')}{_SHARE}")
+# 决算: 在面向中小企业预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额 246.47 万元 (awarded)
+_AWARDED = {
+    prefix: re.compile(rf"预留的?政府采购项目中[，,]\s*由{who}供应商中标或成交的[，,]\s*采购金额{amount_re('amount')}")
+    for prefix, who in (("sme", "中小企业"), ("micro", "小微企业"))
+}
 _KINDS = {"goods": "货物", "works": "工程", "services": "服务"}
 _KIND_RE = {k: re.compile(rf"(?:政府采购)?{w}类?{_PFILLER}{amount_re('amount')}") for k, w in _KINDS.items()}
 _TOTAL = re.compile(rf"政府采购{_PFILLER}{amount_re('amount')}")
@@ -202,6 +208,9 @@ _TOTAL = re.compile(rf"政府采购{_PFILLER}{amount_re('amount')}")
 
 def _procurement(scan: Scanner, line: int, other: OtherMatters) -> None:
     proc = other.procurement or Procurement()
+    for prefix, pattern in _AWARDED.items():
+        if (match := scan.take(pattern)) is not None:
+            setattr(proc, f"{prefix}_awarded", to_amount(match, "amount", line))
     for prefix, pattern in (("sme", _SME), ("micro", _MICRO)):
         for found in scan.take_all(pattern):
             awarded = "授予" in found.group(0) or "合同" in found.group(0)

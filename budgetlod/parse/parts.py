@@ -6,6 +6,9 @@ their heading (单位概况, 公开表, 情况说明, 名词解释, 其他重要
 number, because templates number them differently.  A heading broken over two
 lines (``第三部分…决算情况`` / ``说明``) is read with its next line.
 
+The table of contents' entries are kept (``Parts.contents``, read by :mod:`.contents`) to be compared
+with the parts and tables printed.
+
 A document without 第X部分 headings (the ``…单位预算情况说明`` form: ``一、基本情况``,
 ``二、收支预算情况``, ``三、“三公”经费…``, ``四、其他重要事项``) is split at its
 top-level sections instead (:func:`section_part`); the lines before the first
@@ -57,6 +60,15 @@ _HEADING_LENGTH = 30  # a line this short without punctuation inside may be a he
 _BROKEN_HEADING = 12  # a part heading's next line this short may end its title (…情况 / 说明)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """An entry of the table of contents (目录), read by :mod:`.contents`."""
+
+    line: int  # the position of its (first) line
+    text: str  # as printed, without leaders, page numbers or field codes
+    cut: bool = False  # the reader quoted only its first characters: its end is unknown
+
+
 @dataclass
 class Parts:
     front: list[Block] = field(default_factory=list)
@@ -66,6 +78,7 @@ class Parts:
     other: list[Block] = field(default_factory=list)
     glossary: list[Block] = field(default_factory=list)
     headings: dict[str, int] = field(default_factory=dict)  # part -> line of its heading
+    contents: list[Entry] | None = None  # the table of contents' entries; None: the document prints none
 
 
 def part_of(title: str) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Column, Level, Row, Side
-from budgetlod.parse.headers import Layout, assign_columns, split_header, stacks
+from budgetlod.parse.headers import Layout, assign_columns, row_number_positions, split_header, stacks
 from budgetlod.parse.text import (
     AMOUNT_DIGITS,
     Malformed,
@@ -158,21 +158,23 @@ def _codes_below(layout: Layout, position: int) -> bool:
 
 def _read_single(ctx: _Context, layout: Layout) -> ReadTable:
     spec = ctx.spec
+    row_numbers = row_number_positions(layout)
     if layout.numbers:
-        value_positions = sorted(layout.numbers)
-        label_positions = [p for p in range(min(value_positions)) if p not in layout.numbers]
+        value_positions = [p for p in sorted(layout.numbers) if p not in row_numbers]
+        label_positions = [p for p in range(min(value_positions)) if p not in layout.numbers and p not in row_numbers]
     else:
-        label_positions = _guess_label_positions(layout, len(spec.labels))
-        value_positions = [p for p in range(layout.width) if p not in label_positions]
+        label_positions = [p for p in _guess_label_positions(layout, len(spec.labels)) if p not in row_numbers]
+        value_positions = [p for p in range(layout.width) if p not in label_positions and p not in row_numbers]
     columns = assign_columns(value_positions, layout, spec.columns, spec.optional_columns, ctx.reporter, ctx.table)
     roles = _label_roles(ctx, layout, label_positions)
+    words = _label_header_words(layout, label_positions)
     result = ReadTable(columns=list(columns.values()), unit=_header_unit(layout))
     matcher = _RowMatcher(spec.rows) if spec.rows else None
     totals = {label_key(t) for t in spec.total_labels}
     parents: list[str] = []
     for source in layout.data:
         cells = _cells(ctx, source)
-        labels = _labels(cells, roles)
+        labels = _labels(cells, roles, words)
         if not any(labels.values()) and not any(cells[p] for p in columns if p < len(cells)):
             continue  # a blank filler row
         row = Row(line=source.line, index=len(result.rows) + 1, name="", level="item")
@@ -195,13 +197,30 @@ def _read_single(ctx: _Context, layout: Layout) -> ReadTable:
     return result
 
 
-def _labels(cells: list[str], roles: dict[int, str]) -> dict[str, str]:
+_CODE_ROLES = frozenset({"编码", "类", "款", "项"})
+_CODE_HEADERS = frozenset(
+    {"类", "款", "项", "编码", "代码", "科目编码", "科目代码", "功能分类科目编码", "经济分类科目编码"}
+)
+
+
+def _label_header_words(layout: Layout, positions: list[int]) -> frozenset[str]:
+    """The header words of the label columns (类 / 款 / 项, 科目编码 …): printed in a code column of a data row
+    (a reader merged the header's last row with the first data row: ``类 款 项 合计 2,946.25 …``) they are
+    header text, never a code."""
+    texts = stacks(layout.header, layout.width)
+    printed = {label_key(t) for p in positions if p < len(texts) for t in texts[p]}
+    return frozenset(k for k in printed if not any(ch.isdigit() for ch in k)) | _CODE_HEADERS
+
+
+def _labels(cells: list[str], roles: dict[int, str], header_words: frozenset[str] = frozenset()) -> dict[str, str]:
     """Each role's text; of several positions of one role (the 经济科目 and 采购物品名称 of a procurement
     table), the last one printed on the row; several code positions (类, 款, 项 of a table read as items)
-    joined into one code."""
+    joined into one code. A header word in a code column (``类``) is no code: left blank."""
     labels: dict[str, str] = {}
     for p, role in roles.items():
         text = squash(cells[p]) if p < len(cells) else ""
+        if role in _CODE_ROLES and label_key(text) in header_words:
+            text = ""
         if role == "编码" and text and labels.get(role):
             labels[role] += text.replace(" ", "")
         elif text or role not in labels:
@@ -324,7 +343,8 @@ def _itemise(ctx: _Context, row: Row, matcher: _RowMatcher | None, totals: set[s
 
 
 def _read_two_sided(ctx: _Context, layout: Layout) -> ReadTable:
-    sides = _side_positions(ctx, layout)
+    row_numbers = row_number_positions(layout)  # 行次: neither a label nor an amount
+    sides = {n: [p for p in ps if p not in row_numbers] for n, ps in _side_positions(ctx, layout).items()}
     result = ReadTable(unit=_header_unit(layout))
     plans: list[tuple[SideSpec, int, dict[int, Column]]] = []
     for side_spec in ctx.spec.sides:

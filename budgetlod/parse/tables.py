@@ -30,6 +30,9 @@ _NUMBER_ONLY = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)
 _PUBLIC_NN = re.compile(r"^公开\s*0*(\d+)\s*表$")
 _COMBINED = re.compile(rf"^(?:公开)?表\s*({_NUMBER})(?:\s*[-—－]\s*\d+)?\s*[:：.、]?\s*(\S.*)$")
 _COMPILER = re.compile(r"^(?:编制单位|部\s*门(?:名称)?)\s*[:：]\s*(.+?)(?:\s*(?:金额)?单位\s*[:：].*)?$")
+# a table printed empty says so under it: "…为空表。" (the 2024 预算 template), "…故本表无数据。" (决算, Putuo)
+_EMPTY_NOTE = re.compile(r"空表|本表无数据|故本表无|本表为空")
+_TEMPLATE_NOTE = re.compile(r"^(?:注|说明)\s*[：:]\s*本表反映")
 _TITLE_SUFFIX = re.compile(r"表[（(][^（()）]{1,12}[)）]$")  # 支出预算表（功能科目）: a PDF's table title
 _CONTINUED = re.compile(r"^[（(]?续表[）)]?")
 _COMPILER_TAIL = re.compile(r"^[^\d\s。，,；;：:、]{1,16}$")
@@ -118,7 +121,7 @@ def read_tables(blocks: Iterable[Block], reporter: Reporter) -> tuple[list[Table
             continuation_ok = True
             continue
         text = squash(block.text)
-        if found and heading is None and "空表" in text and found[-1].empty_note is None:
+        if found and heading is None and _EMPTY_NOTE.search(text) and found[-1].empty_note is None:
             found[-1].empty_note = text
             continuation_ok = False
             continue
@@ -136,6 +139,8 @@ def read_tables(blocks: Iterable[Block], reporter: Reporter) -> tuple[list[Table
             heading.title = heading.title or title
             continuation_ok = False
             continue
+        if found and heading is None and _TEMPLATE_NOTE.match(text):
+            continue  # 注：本表反映部门本年度…情况 — the template's words on what the table shows, under every table
         unit = unit_in_line(text)
         compiler = _COMPILER.match(text)
         if compiler or unit or _CONTINUED.match(text):

@@ -25,7 +25,7 @@ from budgetlod.findings import Reporter, make_finding
 from budgetlod.model import Disclosure, Finding, Row, Table
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
-from budgetlod.rdf import generic
+from budgetlod.rdf import counts, generic
 from budgetlod.rdf.context import Context
 from budgetlod.rdf.dsd import table_dimensions
 from budgetlod.rdf.iris import content_hash, safe
@@ -160,6 +160,10 @@ def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode
     for row in table.rows:
         if _uncoded(table_spec, row):
             continue  # mapped generically (unmapped_cells)
+        unit = counts.count_unit(table_spec, row)
+        if unit is not None:  # 公务用车保有量（辆）: a count, never an amount
+            yield from counts.count_quads(ctx, table_spec, dataset, row, unit, _columns(table_spec, row))
+            continue
         row_key, dims = _row_dimensions(ctx, table_spec, row)
         keys[row_key] += 1
         if keys[row_key] > 1:
