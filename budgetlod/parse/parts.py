@@ -34,6 +34,8 @@ PART_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("narrative", ("情况说明", "预算说明", "决算说明", "说明")),
     ("glossary", ("名词解释",)),
 )
+# the title of the tables' part printed without 第二部分 (a line of its own, no sentence)
+TABLES_TITLE = re.compile(r"^[^，。；：:,;]{2,36}?\d{4}\s*年度?\s*(?:部门|单位)?(?:预算|决算)(?:公开)?表$")
 OTHER_MATTERS = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]\s*)?其他重要事项")
 
 # --- documents without 第X部分 headings: their top-level sections
@@ -142,6 +144,12 @@ def split_parts(blocks: list[Block]) -> Parts:
                 current = "other"
                 parts.headings.setdefault("other", block.line)
                 continue
+        if current == "profile" and isinstance(block, Paragraph) and TABLES_TITLE.match(squash(block.text)):
+            current = (
+                "tables"  # 上海市XX局2024年度部门决算表: the tables' part, its 第二部分 left out (the MoF template)
+            )
+            parts.headings.setdefault("tables", block.line)
+            continue
         getattr(parts, current).append(block)
     parts.narrative, parts.other = rejoin(parts.narrative), rejoin(parts.other)
     return parts

@@ -29,7 +29,7 @@ from budgetlod.findings import Reporter
 from budgetlod.model import Metadata, Table
 from budgetlod.parse.contents import ENUMERATOR
 from budgetlod.parse.naming import COMPILER_LINE, Candidate, unit_names
-from budgetlod.parse.parts import PART_HEADING, Entry, Parts, part_of
+from budgetlod.parse.parts import PART_HEADING, TABLES_TITLE, Entry, Parts, part_of
 from budgetlod.parse.tables import looks_like_title, match_title
 from budgetlod.parse.text import cn_number
 from budgetlod.read.stream import Block, Paragraph
@@ -85,7 +85,7 @@ def _headings(parts: Parts, tables: list[Table], meta: Metadata, paragraphs: lis
         yield _Heading("title", meta.line, meta.title)
     for block in paragraphs:
         text = squash(block.text)
-        if PART_HEADING.match(text):
+        if PART_HEADING.match(text) or (block.line == parts.headings.get("tables") and TABLES_TITLE.match(text)):
             yield _Heading("part heading", block.line, text)
         elif COMPILER_LINE.match(text):
             yield _Heading("编制单位 line", block.line, text)
@@ -113,8 +113,7 @@ def _placeholders(headings: list[_Heading], year: int | None, reporter: Reporter
         expected = "a name"
         if YEAR_PLACEHOLDER.fullmatch(found):
             expected = f"the year {year}" if year is not None else "a year"
-        reporter.add("P118", heading.line, where=heading.where, text=heading.text, placeholder=found,
-                     expected=expected)
+        reporter.add("P118", heading.line, where=heading.where, text=heading.text, placeholder=found, expected=expected)
 
 
 def _years(headings: list[_Heading], year: int, reporter: Reporter) -> None:
@@ -125,8 +124,9 @@ def _years(headings: list[_Heading], year: int, reporter: Reporter) -> None:
         years = [int(y) for y in _YEAR.findall(heading.text)]
         if years and year not in years:
             seen.add(heading.text)
-            reporter.add("P119", heading.line, where=heading.where, text=heading.text, found=str(years[0]),
-                         year=str(year))
+            reporter.add(
+                "P119", heading.line, where=heading.where, text=heading.text, found=str(years[0]), year=str(year)
+            )
 
 
 # --- C04: the unit's name
@@ -166,8 +166,9 @@ def _units(found: list[Candidate], tables: list[Table], paragraphs: list[Paragra
     for name in names:
         if same_unit(name.unit, reference.unit) or (name.source == "heading" and titled):
             continue  # a heading against the title is P116's
-        reporter.add("P120", name.line, where=name.where, found=name.unit, unit=reference.unit,
-                     source=_backing(backing))
+        reporter.add(
+            "P120", name.line, where=name.where, found=name.unit, unit=reference.unit, source=_backing(backing)
+        )
 
 
 def _names(found: list[Candidate], tables: list[Table], paragraphs: list[Paragraph]) -> list[_Name]:
@@ -197,8 +198,12 @@ def _name(candidate: Candidate, source: str, where: str) -> _Name:
 
 def _backing(names: list[_Name]) -> str:
     counts = {s: sum(1 for n in names if n.source == s) for s in ("title", "compiler", "cover", "heading")}
-    words = {"title": ("the title", "the title"), "compiler": ("a 编制单位 line", "{} 编制单位 lines"),
-             "cover": ("the cover page", "the cover page"), "heading": ("a part heading", "{} part headings")}
+    words = {
+        "title": ("the title", "the title"),
+        "compiler": ("a 编制单位 line", "{} 编制单位 lines"),
+        "cover": ("the cover page", "the cover page"),
+        "heading": ("a part heading", "{} part headings"),
+    }
     said = [(one if n == 1 else many.format(n)) for s, n in counts.items() if n for one, many in (words[s],)]
     return " and ".join(said) if len(said) < 3 else ", ".join(said[:-1]) + " and " + said[-1]
 
@@ -206,8 +211,14 @@ def _backing(names: list[_Name]) -> str:
 # --- C03: the table of contents
 
 
-def _contents(entries: list[Entry], parts: Parts, tables: list[Table], meta: Metadata,
-              paragraphs: list[Paragraph], reporter: Reporter) -> None:
+def _contents(
+    entries: list[Entry],
+    parts: Parts,
+    tables: list[Table],
+    meta: Metadata,
+    paragraphs: list[Paragraph],
+    reporter: Reporter,
+) -> None:
     front = {id(b) for b in parts.front}
     printed: dict[int, tuple[int, str, str | None]] = {}  # number -> (line, heading, part)
     for block in paragraphs:
@@ -219,6 +230,8 @@ def _contents(entries: list[Entry], parts: Parts, tables: list[Table], meta: Met
     if printed and listed_parts:
         for entry, number, part in listed_parts:
             shown = printed.get(number)
+            if shown is None and part is not None and part in parts.headings:
+                continue  # printed under a title of its own, without 第X部分 (the MoF 决算 template's tables)
             if shown is None or (part and shown[2] and part != shown[2]):
                 reporter.add("P121", entry.line, what="part", entry=entry.text)
         numbers = {number for _, number, _ in listed_parts}
@@ -235,8 +248,9 @@ def _contents(entries: list[Entry], parts: Parts, tables: list[Table], meta: Met
         reporter.add("P122", table.line, what="table", title=table.title)
 
 
-def _pair_tables(entries: list[Entry], maybe: list[Entry], tables: list[Table],
-                 family: str | None) -> tuple[list[Table], list[Entry]]:
+def _pair_tables(
+    entries: list[Entry], maybe: list[Entry], tables: list[Table], family: str | None
+) -> tuple[list[Table], list[Entry]]:
     """The printed tables no entry lists, and the entries no printed table answers. A table and an entry of
     the same title (or spec) match (a table printed twice, both); then, one to one, the tables left and the
     entries left whose titles are nearly the same words; an entry cut short matches the tables it begins."""
