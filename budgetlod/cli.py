@@ -10,9 +10,8 @@ file_seconds, bad usage), 3 internal error (a bug: ``FILE: internal error: …
 
 from __future__ import annotations
 
-import errno
-import socket
 import sys
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -60,6 +59,24 @@ def main() -> None:
     check_all()  # a BUDGETLOD_* variable of the wrong type: one [ERROR] line, exit 2 (Main.invoke)
 
 
+def _setting_default(name: str) -> str:
+    """How ``--help`` shows an option's default that is a setting: ``BUDGETLOD_PORT or 8000`` (the table's
+    default, not the environment's value: reading it may fail)."""
+    item = next(i for i in SETTINGS if i.name == name)
+    return f"{item.env} or {item.default}"
+
+
+def _store_option(help_text: str = "Store folder.") -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--store``, the same on every command that reads or fills the store: its default the setting store_path."""
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(path_type=Path, file_okay=False),
+        show_default=_setting_default("store_path"),
+        help=help_text,
+    )
+
+
 def _named(files: tuple[Path, ...]) -> str:
     """How a disclosure read from these files is named in messages: ``a.pdf+b.pdf``."""
     return "+".join(str(f) for f in files)
@@ -73,7 +90,7 @@ def _disclosure_files(argument: str) -> list[Path]:
     return split(argument)
 
 
-@main.command()
+@main.command(short_help="Parse a disclosure and print what it holds.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the parsed model as JSON (docs/parse-json.md).")
 @click.option("--strict", is_flag=True, help="Exit 1 when the parser reports any warning.")
@@ -113,7 +130,7 @@ def _parsed(files: tuple[Path, ...], as_json: bool) -> tuple[Disclosure, str]:
     return disclosure, disclosure_json(disclosure) if as_json else summary(disclosure)
 
 
-@main.command()
+@main.command(short_help="Convert a disclosure to RDF, its own named graph.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--to",
@@ -161,7 +178,7 @@ def convert(
     _write(data, output)
 
 
-@main.command()
+@main.command(short_help="Export one disclosure for publication (JSON-LD, Turtle).")
 @click.argument("source")
 @click.option(
     "--to",
@@ -173,7 +190,7 @@ def convert(
 )
 @click.option("--frame", "framed", is_flag=True, help="JSON-LD: the framed tree (tables, rows, labelled codes).")
 @click.option("--embed-context", is_flag=True, help="JSON-LD: the context object itself instead of its IRI.")
-@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store (for an IRI).")
+@_store_option("Store (for an IRI).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write here instead of stdout.")
 @click.option("--validate/--no-validate", default=True, show_default=True, help="FILE: add the SHACL results.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print info-level findings on stderr.")
@@ -229,7 +246,7 @@ def export(
     _write(data, output)
 
 
-@main.command()
+@main.command(short_help="Check disclosures with the SHACL shapes.")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format",
@@ -300,16 +317,19 @@ def validation_text(file: Path | str, converted: Converted, lang: str) -> str:
     return "\n".join(lines)
 
 
-@main.command()
+@main.command(short_help="Load disclosures into the store (or a remote SPARQL store).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@_store_option()
 @click.option("--strict", is_flag=True, help="Refuse documents with SHACL Violations (they are not loaded).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes converting files [default: CPUs].")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), show_default="CPUs", help="Worker processes converting files."
+)
 @click.option(
     "--report",
     "report_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Every file's outcome, TSV (or JSON if it ends in .json) [default: <store>/ingest-report.tsv].",
+    show_default="<store>/ingest-report.tsv",
+    help="Every file's outcome, TSV (or JSON if it ends in .json).",
 )
 @click.option("--force", is_flag=True, help="Convert and load unchanged files too.")
 @click.option(
@@ -322,13 +342,16 @@ def validation_text(file: Path | str, converted: Converted, lang: str) -> str:
 @click.option("--quiet", "-q", is_flag=True, help="No progress; only the failures and the summary.")
 @click.option("--verbose", "-v", is_flag=True, help="A line for every file.")
 @click.option("--endpoint", help="Write into a remote SPARQL 1.1 store: its query endpoint URL (docs/remote-store.md).")
-@click.option("--update-endpoint", help="Its SPARQL update endpoint [default: --endpoint, unless --gsp-endpoint].")
+@click.option(
+    "--update-endpoint", show_default="--endpoint, unless --gsp-endpoint", help="Its SPARQL update endpoint."
+)
 @click.option("--gsp-endpoint", help="Its Graph Store Protocol endpoint (graphs staged with one PUT).")
 @click.option(
     "--state",
     "state_path",
     type=click.Path(path_type=Path, file_okay=False),
-    help="With --endpoint: folder of the manifest and report [default: $XDG_STATE_HOME/budgetlod/remote/<endpoint>].",
+    show_default="$XDG_STATE_HOME/budgetlod/remote/<endpoint>",
+    help="With --endpoint: folder of the manifest and report.",
 )
 def ingest(
     paths: tuple[Path, ...],
@@ -418,21 +441,8 @@ def ingest(
     sys.exit(summary.exit_code())
 
 
-def _setting_default(name: str) -> str:
-    """How ``--help`` shows an option's default that is a setting: ``BUDGETLOD_PORT or 8000`` (the table's
-    default, not the environment's value: reading it may fail)."""
-    item = next(i for i in SETTINGS if i.name == name)
-    return f"{item.env} or {item.default}"
-
-
-@main.command()
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(path_type=Path, file_okay=False),
-    show_default=_setting_default("store_path"),
-    help="Store folder.",
-)
+@main.command(short_help="Serve the store over HTTP: SPARQL and Linked Data pages.")
+@_store_option()
 @click.option("--host", show_default=_setting_default("host"), help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), show_default=_setting_default("port"), help="Port.")
 @click.option(
@@ -479,6 +489,7 @@ def serve(
 
     from budgetlod.serve.app import create_app
     from budgetlod.serve.config import ServerConfig
+    from budgetlod.serve.listen import listen
 
     config = ServerConfig.from_settings(
         store_path=store_path,
@@ -506,46 +517,24 @@ def serve(
     uvicorn.Server(uvicorn.Config(app, host=bind_host, port=bind_port, log_level="warning")).run(sockets=[listening])
 
 
-class PortUnavailable(BudgetlodError):
-    """``serve`` cannot listen where it was asked to (exit code 2)."""
-
-
-def listen(host: str, port: int) -> socket.socket:
-    """A socket bound to ``host:port`` and listening, handed to uvicorn (so no other process can take the port
-    between the check and the start); :class:`PortUnavailable` with what to do when it cannot be bound."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a port in TIME_WAIT is free
-        sock.bind((host, port))
-        sock.listen(2048)
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise PortUnavailable(
-                f"port {port} on {host} is taken (by another process): choose another with --port"
-            ) from None
-        if exc.errno == errno.EACCES:
-            raise PortUnavailable(
-                f"port {port} on {host} is not allowed (ports below 1024 need privileges): choose another with --port"
-            ) from None
-        reason = exc.strerror or str(exc)
-        raise PortUnavailable(f"cannot listen on {host} port {port}: {reason}: choose another with --host") from None
-    sock.set_inheritable(True)
-    return sock
-
-
-@main.command()
-@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@main.command(short_help="Write the static site of the store for any web server.")
+@_store_option()
 @click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False), help="Folder of the site.")
 @click.option("--base-url", required=True, help="URL the site will be hosted at (links, catalogue, sitemap).")
 @click.option("--sparql-endpoint", help="A SPARQL endpoint serving the same data, for the catalogue and VoID.")
-@click.option("--jobs", type=int, default=1, show_default=True, help="Processes rendering disclosures.")
+@click.option(
+    "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Processes rendering disclosures."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 def publish(
     store_path: Path | None, out: Path, base_url: str, sparql_endpoint: str | None, jobs: int, quiet: bool
 ) -> None:
-    """Write the static site: per disclosure .jsonld/.ttl/.nq/.html, DCAT catalogue, VoID, dump, sitemap."""
+    """Write the static site: per disclosure .jsonld/.ttl/.nq/.html, DCAT catalogue, VoID, dump, sitemap
+    (docs/publish.md). A disclosure whose graph did not change is kept, not written again.
+
+    Exit code 0 written; 2 cannot run (no data in the store yet or a damaged store, a --base-url that is not
+    an absolute http(s) URL, a folder that cannot be written); 3 internal error (please report).
+    """
     from budgetlod.publish.site import publish_site
 
     store = store_path or Path(str(setting("store_path")))
@@ -568,16 +557,12 @@ def publish(
         sys.exit(EXIT_CANNOT_RUN)
     if summary.rerender_reason:
         click.echo(f"[INFO] every disclosure rendered: {summary.rerender_reason}", err=True)
-    click.echo(
-        f"{summary.disclosures} disclosures: {summary.rendered} written, {summary.unchanged} unchanged, "
-        f"{summary.removed} removed; catalogue in {summary.catalogue_pages} page(s), dump in {summary.dump_parts} "
-        f"part(s); {len(summary.files)} files in {out}"
-    )
+    click.echo(summary.text(out))
 
 
-@main.command("query")
+@main.command("query", short_help="Run a named query or a .rq file against the store.")
 @click.argument("name", required=False)
-@click.option("--store", "store_path", type=click.Path(path_type=Path, file_okay=False), help="Store folder.")
+@_store_option()
 @click.option("--endpoint", help="A SPARQL endpoint URL to query instead of the store.")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter (repeatable).")
 @click.option(
@@ -586,6 +571,8 @@ def publish(
     type=click.Choice(["table", "csv", "tsv", "json", "parquet"]),
     default="table",
     show_default=True,
+    help="table: columns to read; csv, json: the SPARQL results formats; tsv, parquet: typed tables (parquet "
+    "needs --output).",
 )
 @click.option(
     "--output",
@@ -627,7 +614,7 @@ def _published(rendered: Rendered) -> None:
     click.echo(f"[INFO] {'kept' if rendered.unchanged else 'wrote'} {rendered.iri}", err=True)
 
 
-@main.command("settings")
+@main.command("settings", short_help="List the settings: values, variables and defaults.")
 def show_settings() -> None:
     """List every setting with its current value as its type reads it (true/false, a number, a 'text'),
     environment variable, default and help.

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from budgetlod.model import Disclosure
+from budgetlod.model import Disclosure, Table
 
 JSON_FORMAT_VERSION = "1"
 
@@ -37,21 +37,40 @@ def disclosure_json(disclosure: Disclosure) -> str:
     return json.dumps(body, ensure_ascii=False, indent=1)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _counts(table: Table) -> tuple[int, int]:
+    """What a table prints: its figures (the values not blank) and the rows holding at least one."""
+    figures = [sum(1 for v in r.values.values() if v is not None) for r in table.rows]
+    return sum(figures), sum(1 for n in figures if n)
+
+
 def summary(d: Disclosure) -> str:
-    """The human summary: metadata, tables with row counts and totals, the rest in counts."""
+    """The human summary: metadata, tables with what they print (figures, the rows holding them, the template's
+    blank rows apart) and totals, the rest in counts."""
     meta = d.meta
+    counted = [_counts(t) for t in d.tables]
     lines = [
         f"{d.source.name}: {meta.unit or '?'} {meta.year or '?'} {meta.level or ''}{meta.phase or '?'}"
         + (f" (published {meta.published.isoformat()})" if meta.published else ""),
-        f"  tables: {len(d.tables)} found, {sum(1 for t in d.tables if t.empty)} empty",
+        f"  tables: {len(d.tables)} found, {sum(1 for t in d.tables if t.empty)} empty; "
+        f"{_plural(sum(f for f, _ in counted), 'figure')} in {_plural(sum(r for _, r in counted), 'row')}",
     ]
-    for table in d.tables:
+    for table, (figures, rows) in zip(d.tables, counted, strict=True):
         total = next((r for r in table.rows if r.level == "total"), None)
         figure = ""
         if total is not None:
             first = next((v for v in total.values.values() if v is not None), None)
             figure = f"  {total.name} {first:,} {table.unit}" if first is not None else ""
-        state = "empty" + (" (stated)" if table.empty_note else "") if table.empty else f"{len(table.rows)} rows"
+        blank = len(table.rows) - rows
+        state = (
+            "empty" + (" (stated)" if table.empty_note else "")
+            if table.empty
+            else f"{_plural(figures, 'figure')} in {_plural(rows, 'row')}"
+            + (f" ({_plural(blank, 'blank row')})" if blank else "")
+        )
         lines.append(f"    {table.id or '??'} {table.title}: {state}{figure}")
     profile = d.profile
     staff = ", ".join(f"{s.category} {s.count}" for s in profile.staffing)

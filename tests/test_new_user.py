@@ -6,6 +6,8 @@
 3. ``settings`` shows typed values; a ``BUDGETLOD_*`` variable of the wrong type stops every command with one line.
 4. ``serve --help`` lists the defaults and the exit codes.
 5. ``query``: ``(1 row)``, and an empty answer says why it may be empty.
+6. ``budgetlod --help`` cut every command's help with ``...``; the defaults and the exit codes of every command are
+   in its ``--help``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
+from click.testing import CliRunner
 from live_server import get
 from paths import SAMPLE
 
+from budgetlod.cli import main
 from budgetlod.errors import EXIT_CANNOT_RUN
 from budgetlod.settings import SETTINGS, SettingError, parse_value
 
@@ -116,6 +121,9 @@ def test_settings_show_typed_values() -> None:
         ["query", "--list"],
         ["serve", "--port", "1"],
         ["export", str(SAMPLE)],
+        ["convert", str(SAMPLE)],
+        ["ingest", str(SAMPLE)],
+        ["publish", "--out", "site", "--base-url", "https://example.org/"],
     ],
     ids=lambda c: c[0],
 )
@@ -211,3 +219,85 @@ def test_a_library_query_declares_why_it_may_be_empty(live_store: Path) -> None:
         "(no rows: 只列两种文件（预算和决算）都在库中的单位和年度 / Only units and years with both a budget and its "
         "final accounts in the store are listed)\n"
     )
+
+
+# --- 6. every command's --help: whole sentences, defaults, exit codes ---------------------------------------------
+
+
+def test_the_command_list_says_whole_sentences() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    commands = done.stdout.split("Commands:\n", 1)[1]
+    assert commands.splitlines() == [
+        "  convert   Convert a disclosure to RDF, its own named graph.",
+        "  export    Export one disclosure for publication (JSON-LD, Turtle).",
+        "  ingest    Load disclosures into the store (or a remote SPARQL store).",
+        "  parse     Parse a disclosure and print what it holds.",
+        "  publish   Write the static site of the store for any web server.",
+        "  query     Run a named query or a .rq file against the store.",
+        "  serve     Serve the store over HTTP: SPARQL and Linked Data pages.",
+        "  settings  List the settings: values, variables and defaults.",
+        "  validate  Check disclosures with the SHACL shapes.",
+    ]
+
+
+def help_text(*command: str) -> str:
+    """``budgetlod COMMAND --help`` as click prints it, on a terminal wide enough that no line is wrapped."""
+    done = CliRunner().invoke(main, [*command, "--help"], terminal_width=1000)
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+COMMANDS = sorted(main.commands)
+
+
+def test_no_help_is_cut() -> None:
+    """No help, the group's or a command's, ends in click's "..." of a cut sentence (only the usage line's
+    ``[ARGS]...`` and ``FILES...`` say "repeatable" that way)."""
+    for command in [(), *((name,) for name in COMMANDS)]:
+        for line in help_text(*command).splitlines():
+            if not line.startswith("Usage: "):
+                assert "..." not in line, (command, line)
+    assert all(main.commands[name].short_help for name in COMMANDS)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_says_its_exit_codes(name: str) -> None:
+    assert "Exit code 0" in " ".join(help_text(name).split())
+
+
+def option_line(name: str, option: str) -> str:
+    """The line of ``--help`` that describes ``option``, its spaces folded."""
+    lines = [" ".join(line.split()) for line in help_text(name).splitlines()]
+    (line,) = [line for line in lines if line.startswith(option + " ") or line.startswith(option + ",")]
+    return line
+
+
+@pytest.mark.parametrize("name", ["export", "ingest", "publish", "query", "serve"])
+def test_every_store_option_shows_its_default(name: str) -> None:
+    item = next(i for i in SETTINGS if i.name == "store_path")
+    assert (item.env, item.default) == ("BUDGETLOD_STORE_PATH", "budgetlod-store")
+    help_for = "Store (for an IRI)." if name == "export" else "Store folder."
+    assert option_line(name, "--store") == (
+        f"--store DIRECTORY {help_for} [default: (BUDGETLOD_STORE_PATH or budgetlod-store)]"
+    )
+
+
+def test_the_defaults_that_are_no_single_value_are_said() -> None:
+    assert option_line("ingest", "-j") == "-j, --jobs INTEGER RANGE Worker processes converting files. [default: (CPUs); x>=1]"
+    assert option_line("ingest", "--report") == (
+        "--report FILE Every file's outcome, TSV (or JSON if it ends in .json). [default: (<store>/ingest-report.tsv)]"
+    )
+    assert option_line("publish", "--jobs") == "--jobs INTEGER RANGE Processes rendering disclosures. [default: 1; x>=1]"
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_option_with_a_default_shows_it(name: str) -> None:
+    """An option that takes a value and has a default (a text or a number: click marks "none" with a sentinel of
+    its own) says it in ``--help``; and so does every option falling back to a setting: ``--store``."""
+    command = main.commands[name]
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.is_flag and isinstance(param.default, str | int | float):
+            assert param.show_default is True, (name, param.name)
+    if any(p.name == "store_path" for p in command.params):
+        assert "[default: (BUDGETLOD_STORE_PATH or budgetlod-store)]" in help_text(name)

@@ -257,3 +257,94 @@ def test_cli_publish_refuses_a_relative_base_url(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "[ERROR] --base-url 'site/': expected an absolute http(s) URL" in result.output
+
+
+# --- issue 18: the count of files printed, and the index a new user reads ----------------------------------------
+
+FINAL = ROOT / "tests" / "fixtures" / "budget-actual" / "wlmq-12345-hotline-2024-final-accounts.txt"
+UNIT_IRI = "https://w3id.org/budgetlod/id/unit/c694353348dbd08a"
+
+
+def budgetlod(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "budgetlod", *args], capture_output=True, text=True, timeout=300)
+
+
+class _Cells(HTMLParser):
+    """The rows of the index's table: each cell as (text, href of its link or None)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[tuple[str, str | None]]] = []
+        self._cell: list[str] | None = None
+        self._href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell, self._href = [], None
+        elif tag == "a" and self._cell is not None and self._href is None:
+            self._href = dict(attrs).get("href")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append((" ".join("".join(self._cell).split()), self._href))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The example and its final accounts ingested and published with the command line, as a new user does."""
+    folder = tmp_path_factory.mktemp("example-site")
+    ingested = budgetlod("ingest", str(SAMPLE), str(FINAL), "--store", str(folder / "store"), "--quiet")
+    assert ingested.returncode == 0, ingested.stderr
+    out = folder / "site"
+    published = budgetlod("publish", "--store", str(folder / "store"), "--out", str(out), "--base-url",
+                          "https://example.org/budget/", "--quiet")
+    assert published.returncode == 0, published.stderr
+    return out, published
+
+
+def test_publish_counts_the_files_it_leaves_in_the_folder(
+    example_site: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    """Issue 18: "12 files" were printed and 13 written (the manifest was not counted)."""
+    out, published = example_site
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) == 23  # per disclosure .html .jsonld .ttl .nq, CSV, datapackage.json (×2); 11 for the site
+    assert (out / MANIFEST) in files
+    assert published.stdout == (
+        "2 disclosures: 2 written, 0 unchanged, 0 removed; catalogue in 1 page(s), dump in 1 part(s); "
+        f"{len(files)} files in {out}\n"
+    )
+
+
+def test_the_index_lists_unit_year_kind_and_title(example_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    """Issue 18: the 预算单位 column showed the disclosure's title, the 文件类别 column the code ``unit-budget``."""
+    out, _ = example_site
+    parser = _Cells()
+    parser.feed((out / "index.html").read_text("utf-8"))
+    final, budget = "id/disclosure/c694353348dbd08a/2024/department-final", SAMPLE_PATH
+    unit = ("乌鲁木齐市12345政务服务热线中心", UNIT_IRI)
+    assert parser.rows == [
+        [("预算单位", None), ("年度", None), ("文件类别", None), ("文件标题", None), ("其他格式", None)],
+        [
+            unit,
+            ("2024", None),
+            ("部门决算", None),
+            ("乌鲁木齐市12345政务服务热线中心2024年部门决算公开", f"{final}.html"),
+            ("jsonld ttl nq", f"{final}.jsonld"),
+        ],
+        [
+            unit,
+            ("2024", None),
+            ("单位预算", None),
+            ("乌鲁木齐市12345政务服务热线中心2024年单位预算公开", f"{budget}.html"),
+            ("jsonld ttl nq", f"{budget}.jsonld"),
+        ],
+    ]
+    assert '<p class="muted">公开文件数：2 · <a href="catalog.ttl">' in (out / "index.html").read_text("utf-8")

@@ -33,6 +33,7 @@ from budgetlod.formats import to_bytes
 from budgetlod.present import jinja
 from budgetlod.present.text import TEXT
 from budgetlod.publish import catalog, catalog_files, datapackage, void
+from budgetlod.publish.disclosures import kind_labels
 from budgetlod.publish.dump import write_dump
 from budgetlod.publish.jsonld import CONTEXT_IRI
 from budgetlod.publish.render import Rendered, SiteLayout, distributions, render, write_atomic
@@ -53,7 +54,16 @@ class PublishSummary:
     catalogue_pages: int = 1
     dump_parts: int = 0
     site_kept: bool = False  # nothing changed: the site-wide files (dump, catalogue, VoID …) were kept
-    files: list[str] = field(default_factory=list)  # the site's files (relative paths)
+    files: list[str] = field(default_factory=list)  # every file in the folder after publishing, the manifest too
+
+    def text(self, out: Path) -> str:
+        """The line ``budgetlod publish`` prints: the disclosures, then the files in the folder — every one,
+        the manifest too, so the count is what a listing of ``out`` shows."""
+        return (
+            f"{self.disclosures} disclosures: {self.rendered} written, {self.unchanged} unchanged, {self.removed} "
+            f"removed; catalogue in {self.catalogue_pages} page(s), dump in {self.dump_parts} part(s); "
+            f"{len(self.files)} files in {out}"
+        )
 
 
 def fingerprint(layout: SiteLayout) -> dict[str, str]:
@@ -186,9 +196,7 @@ def publish_site(
         "disclosures": {iri: r.as_json() for iri, r in sorted(rendered.items())},
     }
     write_atomic(manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
-    summary.files = sorted(
-        str(p.relative_to(out)).replace(os.sep, "/") for p in out.rglob("*") if p.is_file() and p.name != MANIFEST
-    )
+    summary.files = sorted(str(p.relative_to(out)).replace(os.sep, "/") for p in out.rglob("*") if p.is_file())
     return summary
 
 
@@ -320,21 +328,40 @@ def _write_sitemaps(out: Path, layout: SiteLayout, pages: list[str]) -> None:
     write_atomic(out / "sitemap.xml", index.encode())
 
 
-def _write_index(
-    out: Path, infos: Sequence[catalog.DatasetInfo], rendered: dict[str, Rendered], dumps: list[str]
-) -> None:
-    rows = [
+def index_rows(
+    infos: Sequence[catalog.DatasetInfo], rendered: dict[str, Rendered], lang: str
+) -> list[dict[str, object]]:
+    """The rows of the site's ``index.html``, one a disclosure: its unit (name and IRI, whose page the server
+    shows), year, kind by its label in the page's language (``单位预算`` / ``Unit budget``), title, and the paths
+    of its files (``html``, ``jsonld``, ``ttl``, ``nq``)."""
+    return [
         {
-            "title": info.title_zh,
+            "unit_name": info.unit_name,
+            "unit_iri": info.unit_iri,
             "year": info.year,
-            "kind": info.kind,
+            "kind": kind_labels(info.kind)[0 if lang == "zh" else 1],
+            "title": info.title_zh,
             **{key: f.path for key, f in rendered[info.iri].files.items()},
         }
         for info in infos
     ]
+
+
+def _write_index(
+    out: Path, infos: Sequence[catalog.DatasetInfo], rendered: dict[str, Rendered], dumps: list[str]
+) -> None:
+    lang = "zh"
     html = (
         jinja.environment()
         .get_template("site_index.html")
-        .render(t=TEXT["zh"], lang="zh", version=__version__, root="", count=len(infos), rows=rows, dumps=dumps)
+        .render(
+            t=TEXT[lang],
+            lang=lang,
+            version=__version__,
+            root="",
+            count=len(infos),
+            rows=index_rows(infos, rendered, lang),
+            dumps=dumps,
+        )
     )
     write_atomic(out / "index.html", html.encode())
