@@ -289,6 +289,34 @@ CATALOGUE: dict[str, FindingType] = {
             "A 第X部分 or a table printed in the document that the table of contents (目录) does not list (C03); "
             "only when the contents lists parts, or tables, at all.",
         ),
+        # --- the same checks in sentences and labels (P123-P125: parse/review_text.py)
+        FindingType(
+            "P123",
+            "error",
+            "the {where} {text!r} holds the placeholder {placeholder!r}",
+            "A template's placeholder left in a sentence (profile, narrative, other matters, glossary, a table's "
+            "note) or a table's row label or column header (C05): XXX万元, ××万元, XX人, 20XX年, 某某, ○○, "
+            "{单位}. One finding a paragraph or label, naming its first placeholder; headings are P118's, a value "
+            "cell is P201's.",
+        ),
+        FindingType(
+            "P124",
+            "warning",
+            "figures stated as of {date} in the {year} {kind} (expected {expected}): {text!r}",
+            "A date stating as of when figures are counted (截至/截止 2023年底, 截至2024年12月31日, or a full date "
+            "opening a clause that states a stock: 2024年12月31日，共有车辆3辆) is not of the document's year (C07): "
+            "a 预算 of year Y may be as of Y or Y−1, a 决算 only as of Y. Other dates (比上年, a policy's date, a "
+            "project's schedule, the publication date) are not compared; the assets' date is blsh:AssetDateInYear's.",
+        ),
+        FindingType(
+            "P125",
+            "warning",
+            "the narrative sentence {text!r} names the unit {found!r}; the document's is {unit!r}",
+            "A sentence or section heading of the narrative whose subject is a unit in the templates' form "
+            "(<单位>2024年度收入支出总计…, <单位>（本级）2024年…, 十、关于<单位>2024年…) names another unit than the "
+            "document's (C04): mostly a passage copied from a sibling unit's disclosure. Abbreviations and "
+            "本级/部门 are the same unit; other organisations a sentence mentions are not compared.",
+        ),
         # --- tables (P2xx)
         FindingType(
             "P201",

@@ -1,5 +1,7 @@
-"""The reviewers' checks one document decides (issue 17; docs/checks.md C03-C06; budgetlod/parse/review.py):
-placeholders (P118), a heading's year (P119), the unit's name (P120) and the table of contents (P121, P122).
+"""The reviewers' checks one document decides (issue 17; docs/checks.md C03-C07; budgetlod/parse/review.py and
+review_text.py): placeholders (P118 in headings, P123 in sentences and labels), a heading's year (P119), the unit's
+name (P120 on the cover, headings and 编制单位 lines, P125 in the narrative), the table of contents (P121, P122)
+and the as-of dates of the text (P124).
 
 Each case is a correct document (the bundled example, the 12345 hotline's final accounts, tests/cases/final-small)
 with one change made here; the unmodified documents and the real PDFs give none of these findings but the ones
@@ -19,10 +21,12 @@ from budgetlod.model import Disclosure
 from budgetlod.parse.contents import clean, fields_of
 from budgetlod.parse.document import parse_files, parse_text
 from budgetlod.parse.review import placeholder, same_unit
+from budgetlod.parse.review_text import SENTENCE_PLACEHOLDER
 
-REVIEW = {"P118", "P119", "P120", "P121", "P122"}
+REVIEW = {"P118", "P119", "P120", "P121", "P122", "P123", "P124", "P125"}
 WLMQ = ROOT / "tests" / "fixtures" / "budget-actual" / "wlmq-12345-hotline-2024-final-accounts.txt"
 SMALL = CASES / "final-small" / "source.txt"
+FINAL_NARRATIVE = CASES / "final-narrative" / "source.txt"
 WLMQ_TABLES_HEAD = "第二部分 乌鲁木齐市 12345 政务服务热线中心 2024 年度部门决算表"
 
 
@@ -97,6 +101,74 @@ def test_placeholder_patterns(text: str, expected: str | None) -> None:
     assert placeholder(text) == expected
 
 
+def test_placeholders_in_a_narrative_sentence() -> None:
+    """A paragraph holding several placeholders gives one finding, naming the first and its sentence."""
+    d = changed(SAMPLE, "基本支出 502.40 万元，占 33.78%", "基本支出 XXX 万元，占 XX%")
+    assert found(d) == [
+        (
+            "P123",
+            "error",
+            386,
+            "the narrative sentence '乌鲁木齐市12345政务服务热线中心2024年支出预算1,487.40万元，其中：基本支出XXX万元，"
+            "占XX%，比上年预算增加11.48万元，增长2.34%，主…' holds the placeholder 'XXX'",
+        )
+    ]
+
+
+def test_year_placeholder_in_a_narrative_sentence() -> None:
+    old = "乌鲁木齐市 12345 政务服务热线中心 2024 年支出预算 1,487.40 万元，其中："
+    d = changed(SAMPLE, old, old.replace("2024", "20XX"))
+    assert found(d) == [
+        (
+            "P123",
+            "error",
+            386,
+            "the narrative sentence '乌鲁木齐市12345政务服务热线中心20XX年支出预算1,487.40万元，其中：' holds the "
+            "placeholder '20XX年'",
+        )
+    ]
+
+
+def test_placeholder_counts_in_the_profile() -> None:
+    d = changed(SAMPLE, "实有人数 33 人，其中：在职 30 人", "实有人数 XX 人，其中：在职 XX 人")
+    assert found(d) == [
+        (
+            "P123",
+            "error",
+            64,
+            "the profile sentence '乌鲁木齐市12345政务服务热线中心编制数34，实有人数XX人，其中：在职XX人，减少2人；' "
+            "holds the placeholder 'XX'",
+        )
+    ]
+
+
+def test_placeholder_in_a_row_label() -> None:
+    old = "| 201 | 03 | 50 | 事业运行 | 447.05 | 447.05 | 447.05 | | | | | | | | | |"
+    d = changed(SAMPLE, old, old.replace("事业运行", "XX（项）"))
+    assert found(d) == [
+        ("P123", "error", 127, "the row label of 《单位收入总体情况表》 'XX（项）' holds the placeholder 'XX'")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("收支总预算XXX万元", "XXX"),
+        ("支出××万元", "××"),
+        ("实有人数XX人", "XX"),
+        ("截至20XX年底", "20XX年"),
+        ("主要原因：某某", "某某"),
+        ("采购XXL号服装", None),  # an acronym
+        ("MAXX系统运维费", None),
+        ("**一般公共预算**支出", None),  # Markdown bold
+        ("增长12.5%，主要原因是人员增加", None),
+    ],
+)
+def test_sentence_placeholder_patterns(text: str, expected: str | None) -> None:
+    found_ = SENTENCE_PLACEHOLDER.search(text)
+    assert (found_.group(0) if found_ else None) == expected
+
+
 # --- C06: the year of a heading
 
 
@@ -167,6 +239,64 @@ def test_part_heading_naming_another_unit_when_the_title_names_none() -> None:
     ]
 
 
+def test_narrative_sentence_naming_another_unit() -> None:
+    old = "乌鲁木齐市 12345 政务服务热线中心 2024 年支出预算 1,487.40 万元，其中："
+    d = changed(SAMPLE, old, old.replace("12345 政务", "12366 纳税"))
+    assert found(d) == [
+        (
+            "P125",
+            "warning",
+            386,
+            "the narrative sentence '乌鲁木齐市12366纳税服务热线中心2024年支出预算1,487.40万元，其中：' names the unit "
+            "'乌鲁木齐市12366纳税服务热线中心'; the document's is '乌鲁木齐市12345政务服务热线中心'",
+        )
+    ]
+
+
+def test_narrative_section_heading_naming_another_unit() -> None:
+    old = "一、关于乌鲁木齐市 12345 政务服务热线中心 2024 年收支"
+    d = changed(SAMPLE, old, old.replace("12345 政务", "12366 纳税"))
+    assert found(d) == [
+        (
+            "P125",
+            "warning",
+            362,
+            "the narrative sentence '一、关于乌鲁木齐市12366纳税服务热线中心2024年收支预算情况总体说明' names the unit "
+            "'乌鲁木齐市12366纳税服务热线中心'; the document's is '乌鲁木齐市12345政务服务热线中心'",
+        )
+    ]
+
+
+def test_final_narrative_copied_from_a_sibling_unit() -> None:
+    old = "一般公共预算财政拨款支出500.00万元，主要用于"
+    d = changed(FINAL_NARRATIVE, old, "上海市示例区样例局2024年度" + old)
+    assert found(d) == [
+        (
+            "P125",
+            "warning",
+            90,
+            "the narrative sentence '上海市示例区样例局2024年度一般公共预算财政拨款支出500.00万元，主要用于以下方面："
+            "一般公共服务支出（类）420.00万元，占84.00%；' names the unit '上海市示例区样例局'; the document's is "
+            "'上海市示例区示例局'",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "上海市示例区示例局2024年度",
+        "示例局2024年度",
+        "上海市示例区示例局（本级）2024年度",
+        "根据《上海市财政局关于2024年度",
+    ],
+)
+def test_narrative_naming_the_unit_or_another_organisation(prefix: str) -> None:
+    """The unit, its abbreviation, its 本级, and an organisation that is not the subject: nothing."""
+    old = "一般公共预算财政拨款支出500.00万元，主要用于"
+    assert found(changed(FINAL_NARRATIVE, old, prefix + old)) == []
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [
@@ -181,6 +311,58 @@ def test_part_heading_naming_another_unit_when_the_title_names_none() -> None:
 )
 def test_same_unit(a: str, b: str, same: bool) -> None:
     assert same_unit(a, b) is same
+
+
+# --- C07: the dates figures are stated as of
+
+STAFF = "乌鲁木齐市 12345 政务服务热线中心编制数 34，"
+
+
+def test_budget_stating_figures_as_of_two_years_before() -> None:
+    d = changed(SAMPLE, STAFF, "截至 2022 年 12 月 31 日，" + STAFF)
+    assert found(d) == [
+        (
+            "P124",
+            "warning",
+            64,
+            "figures stated as of 2022年12月31日 in the 2024 预算 (expected 2023 or 2024): '截至2022年12月31日，"
+            "乌鲁木齐市12345政务服务热线中心编制数34，实有人数33人，其中：在职30人，减少2人；'",
+        )
+    ]
+
+
+def test_a_full_date_opening_a_stock() -> None:
+    d = changed(SAMPLE, STAFF, "2022年12月31日，乌鲁木齐市 12345 政务服务热线中心共有编制数 34，")
+    assert [(f.code, f.line) for f in d.findings if f.code in REVIEW] == [("P124", 64)]
+
+
+def test_final_account_stating_figures_as_of_the_year_before() -> None:
+    old = "2024年度上海市示例区示例局机关运行经费支出40.00万元"
+    d = changed(FINAL_NARRATIVE, old, "截至2023年12月31日，上海市示例区示例局机关运行经费支出40.00万元")
+    assert found(d) == [
+        (
+            "P124",
+            "warning",
+            108,
+            "figures stated as of 2023年12月31日 in the 2024 决算 (expected 2024): '截至2023年12月31日，上海市示例区示例局"
+            "机关运行经费支出40.00万元，比上年增加2.00万元，增长5.26%，主要原因：办公设备更新。'",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "old", "new"),
+    [
+        (SAMPLE, STAFF, "截至 2023 年 12 月 31 日，" + STAFF),  # a 预算: the year before
+        (SAMPLE, STAFF, "截至2024年3月1日，" + STAFF),  # a 预算: its year
+        (SAMPLE, STAFF, "根据2018年3月1日印发的办法，" + STAFF),  # a policy's date
+        (SAMPLE, STAFF, "2018年12月31日印发的办法规定，" + STAFF),
+        (SAMPLE, "截至2023年底", "截至2021年底"),  # the assets' date: blsh:AssetDateInYear's
+        (FINAL_NARRATIVE, "比上年增加2.00万元", "比2023年增加2.00万元"),  # a comparison
+    ],
+)
+def test_dates_that_are_not_an_as_of_date_of_another_year(path: Path, old: str, new: str) -> None:
+    assert found(changed(path, old, new)) == []
 
 
 # --- C03: the table of contents
@@ -250,16 +432,74 @@ PAIRS = [
     "js-provincial-party-office-2019",
 ]
 TEMPLATE = "national-2024-department-final-accounts-template.pdf"
-# checked by hand in the PDF: p. 1 title 上海市 XX 局 / 2024 年度部门决算; p. 4 第一部分 上海市 XX 局概况; p. 15
-# 第三部分 上海市 XX 局 2024 年度部门决算情况说明; p. 5 上海市 XX 局 2024 年度部门决算表 (the tables' part, no 第二部分)
+# checked by hand in the PDF (pdftotext): p. 1 title 上海市 XX 局 / 2024 年度部门决算; p. 4 第一部分 上海市 XX 局概况; p. 15
+# 第三部分 上海市 XX 局 2024 年度部门决算情况说明; p. 5 上海市 XX 局 2024 年度部门决算表 (the tables' part, no 第二部分);
+# the template's sentences (P123, one a paragraph): p. 4 (单位构成), the notes under tables 8 and 9, and the narrative
+# and glossary (XXX万元, XX%, 主要原因：XXXXXXXX …), each line found in the PDF's text
 TRUE_FINDINGS: dict[str, list[str]] = {
     TEMPLATE: [
         "P118 the title '上海市XX局2024年度部门决算' holds the placeholder 'XX' where a name was expected",
         "P118 the part heading '第一部分上海市XX局概况' holds the placeholder 'XX' where a name was expected",
+        "P123 the profile sentence '从预算单位构成看，上海市XX局部门决算包括：上海市XX' holds the placeholder 'XX'",
+        "P123 the profile sentence '纳入上海市XX局2024年度部门决算编制范围的单位包括：' holds the placeholder 'XX'",
         # p. 5 prints the tables' part under its own title, without 第二部分 (its contents entry is 第二部分 …)
         "P118 the part heading '上海市XX局2024年度部门决算表' holds the placeholder 'XX' where a name was expected",
-        "P118 the part heading '第三部分上海市XX局2024年度部门决算情况说明' holds the placeholder 'XX' where a name "
-        "was expected",
+        "P123 the tables' note sentence '说明：上海市XX局本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。"
+        "' holds the placeholder 'XX'",
+        "P123 the tables' note sentence '说明：上海市XX局本年度没有国有资本经营预算财政拨款收入和支出，故本表无数据"
+        "。' holds the placeholder 'XX'",
+        "P118 the part heading '第三部分上海市XX局2024年度部门决算情况说明' holds the placeholder 'XX' where a name"
+        " was expected",
+        "P123 the narrative sentence '上海市XX局2024年度收入支出总计XXX万元。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '主要原因：XXXXXXXX。' holds the placeholder 'XXXXXXXX'",
+        "P123 the narrative sentence '本年收入合计XXX万元，其中：财政拨款收入XXX万元，占（不涉及的不列）。' holds t"
+        "he placeholder 'XXX'",
+        "P123 the narrative sentence '本年支出合计XXX万元，其中：基本支出XXX万元，占XX%；' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '项目支出XXX万元，占XX%；' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '上海市XX局2024年度财政拨款收入支出总计XXX万元。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '一般公共预算财政拨款支出XXX万元，占本年支出合计的XX%。' holds the placeholder"
+        " 'XXX'",
+        "P123 the narrative sentence '一般公共预算财政拨款支出XXX万元，主要用于以下方面：一般公共服务支出（类）XXX"
+        "万元，占XX%；' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '一般公共预算财政拨款支出年初预算为XXX万元，支出决算为XXX万元，完成年初预算的X"
+        "X%。' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '主要用于：XXXXXXXX。' holds the placeholder 'XXXXXXXX'",
+        "P123 the narrative sentence '主要用于：XXXXXXXX。' holds the placeholder 'XXXXXXXX'",
+        "P123 the narrative sentence '一般公共预算财政拨款基本支出XXX万元。' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '“三公”经费财政拨款支出年初预算为XXX万元，支出决算为XXX万元，完成预算的XX%，其"
+        "中：因公出国（境）费决算为XXX万元，完成预算的XX%；' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '少（增加）XXX万元，下降（增长）XX%，其中：因公出国（境）费支出决算减少（增加"
+        "）XXX万元，下降（增长）XX%；' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '“三公”经费财政拨款支出决算中，因公出国（境）费支出决算XXX万元，占XX%；' holds"
+        " the placeholder 'XXX'",
+        "P123 the narrative sentence '1、因公出国（境）费支出XXX万元。' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '2、公务用车购置及运行维护费支出XX万元。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '公务用车运行维护支出XX万元。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '3、公务接待费支出XX万元。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '上海市XX局2024年度无“三公”经费财政拨款支出。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '政府性基金预算财政拨款收入XXX万元，支出收入XXX万元，' holds the placeholder '"
+        "XXX'",
+        "P123 the narrative sentence '1、XX（类）XX（款）XX（项）。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '上海市XX局2024年度无政府性基金预算财政拨款收入和支' holds the placeholder 'XX'",
+        "P123 the narrative sentence '国有资本经营预算财政拨款收入XXX万元，支出XXX万元，' holds the placeholder 'XXX'",
+        "P123 the narrative sentence '1、XX（类）XX（款）XX（项）。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '上海市XX局2024年度无国有资本经营预算财政拨款收入和' holds the placeholder 'XX'",
+        "P123 the narrative sentence '上海市XX局2024年度预算绩效管理工作开展情况如下：本部' holds the placeholder 'XX'",
+        "P123 the narrative sentence '门建立了如下预算绩效管理制度：XXXX（制度名称）、XXXX（制度名称）……，建立了XXX"
+        "X的预算绩效管理工作机制；' holds the placeholder 'XXXX'",
+        "P123 the narrative sentence '绩效评级为“不合格”的项目XX个。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '机关运行经费支出XXX万元，比2023年度增加（减少）XXX万元，增长（下降）XX%。' ho"
+        "lds the placeholder 'XXX'",
+        "P123 the narrative sentence '上海市XX局2024年度无机关运行经费支出。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '上海市XX局2024年度政府采购金额（以合同签订为准）为' holds the placeholder 'XX'",
+        "P123 the narrative sentence 'XXX万元，其中：货物采购金额XX万元、工程采购金额XX万元、服务采购金额XX万元。' "
+        "holds the placeholder 'XXX'",
+        "P123 the narrative sentence 'XX万元，面向小微企业预留政府采购项目预算金额XX万元。' holds the placeholder 'XX'",
+        "P123 the narrative sentence '截至2024年12月31日，XX部门（单位）共有车辆XX辆，其中：部级领导干部用车XX辆、"
+        "主要领导干部用车XX辆、机要通信用车XX辆、应急保障用车XX辆、执法执…' holds the placeholder 'XX'",
+        "P123 the glossary sentence '主要是：XXXXXXXX收入等（无事业收入的单位保' holds the placeholder 'XXXXXXXX'",
+        "P123 the glossary sentence '主要是：XXXXXXXX收' holds the placeholder 'XXXXXXXX'",
+        "P123 the glossary sentence '主要是：XXXXXXXX收入等。' holds the placeholder 'XXXXXXXX'",
     ]
 }
 

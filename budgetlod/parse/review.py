@@ -30,6 +30,7 @@ from budgetlod.model import Metadata, Table
 from budgetlod.parse.contents import ENUMERATOR
 from budgetlod.parse.naming import COMPILER_LINE, Candidate, unit_names
 from budgetlod.parse.parts import PART_HEADING, TABLES_TITLE, Entry, Parts, part_of
+from budgetlod.parse.review_text import review_text
 from budgetlod.parse.tables import looks_like_title, match_title
 from budgetlod.parse.text import cn_number
 from budgetlod.read.stream import Block, Paragraph
@@ -66,7 +67,7 @@ def placeholder(text: str) -> str | None:
 
 
 def review(parts: Parts, tables: list[Table], meta: Metadata, blocks: list[Block], reporter: Reporter) -> None:
-    """Report C03-C06 for one document (P118-P122)."""
+    """Report C03-C07 for one document (P118-P125; the sentences' and labels' checks: :mod:`.review_text`)."""
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     named = unit_names(parts, paragraphs)
     headings = list(_headings(parts, tables, meta, paragraphs))
@@ -78,6 +79,7 @@ def review(parts: Parts, tables: list[Table], meta: Metadata, blocks: list[Block
     _units(named, tables, paragraphs, reporter)
     if parts.contents:
         _contents(parts.contents, parts, tables, meta, paragraphs, reporter)
+    review_text(parts, tables, meta, {h.line for h in headings}, same_unit, reporter)
 
 
 def _headings(parts: Parts, tables: list[Table], meta: Metadata, paragraphs: list[Paragraph]) -> Iterator[_Heading]:
