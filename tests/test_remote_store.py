@@ -223,7 +223,7 @@ def test_reingest_replaces_without_duplicates(virtuoso: Virtuoso, sample: Conver
 
 @needs_virtuoso
 def test_vocabulary_loads(virtuoso: Virtuoso) -> None:
-    """load_vocabulary puts the ontology (3,136 triples: with the DSDs of every family) and the code lists (4,067)
+    """load_vocabulary puts the ontology (3,706 triples: with the DSDs of every family) and the code lists (4,302)
     in their graphs, equal to the
     local quads, and graph_names lists them (as ingest checks before loading)."""
     store = remote(virtuoso)
@@ -231,7 +231,7 @@ def test_vocabulary_loads(virtuoso: Virtuoso) -> None:
     by_graph: dict[str, list[Quad]] = {}
     for quad in vocabulary_quads():
         by_graph.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-    assert {g: len(canonical_triples(q)) for g, q in by_graph.items()} == {ONTOLOGY_GRAPH: 3136, CODELIST_GRAPH: 4067}
+    assert {g: len(canonical_triples(q)) for g, q in by_graph.items()} == {ONTOLOGY_GRAPH: 3706, CODELIST_GRAPH: 4302}
     assert {ONTOLOGY_GRAPH, CODELIST_GRAPH} <= store.graph_names()
     for graph, quads in by_graph.items():
         assert canonical_triples(content(store, graph)) == canonical_triples(quads), graph

@@ -39,6 +39,8 @@ DIMENSIONS: dict[str, Dimension] = {
         Dimension("nature", iri("bl:expenditureNature"), f"{CODELIST}expenditure-nature"),
         Dimension("project", iri("bl:project"), f"{CODELIST}project"),
         Dimension("balance", iri("bl:balanceItem"), f"{CODELIST}balance"),
+        Dimension("procurement", iri("bl:procurementCategory"), f"{CODELIST}procurement-category"),
+        Dimension("procurement_item", iri("bl:procurementItem"), f"{CODELIST}procurement-item"),
     )
 }
 

@@ -25,7 +25,7 @@ from budgetlod.findings import Reporter, make_finding
 from budgetlod.model import Disclosure, Finding, Row, Table
 from budgetlod.prefixes import iri
 from budgetlod.rdf import components as c
-from budgetlod.rdf import counts, generic
+from budgetlod.rdf import counts, generic, procurement
 from budgetlod.rdf.context import Context
 from budgetlod.rdf.dsd import table_dimensions
 from budgetlod.rdf.iris import content_hash, safe
@@ -157,14 +157,21 @@ def _dataset(ctx: Context, table: Table, dataset: NamedNode, table_type: str) ->
 def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode) -> Iterator[Quad]:
     keys: Counter[str] = Counter()
     codes_seen: set[str] = set()
-    for row in table.rows:
+    placed = procurement.CATEGORY in table_dimensions(table_spec)  # 政府采购预算表: rows placed in its hierarchy
+    places = procurement.places(table.rows) if placed else []
+    for index, row in enumerate(table.rows):
         if _uncoded(table_spec, row):
             continue  # mapped generically (unmapped_cells)
         unit = counts.count_unit(table_spec, row)
         if unit is not None:  # 公务用车保有量（辆）: a count, never an amount
             yield from counts.count_quads(ctx, table_spec, dataset, row, unit, _columns(table_spec, row))
             continue
-        row_key, dims = _row_dimensions(ctx, table_spec, row)
+        if placed:
+            row = procurement.placed(row, places[index])
+            row_key, dims = procurement.dimensions(ctx, places[index])
+            yield from procurement.item_concept(ctx, places[index], codes_seen)
+        else:
+            row_key, dims = _row_dimensions(ctx, table_spec, row)
         keys[row_key] += 1
         if keys[row_key] > 1:
             row_key = f"{row_key}~{keys[row_key]}"
