@@ -365,3 +365,16 @@ def test_health_counts_once_per_snapshot_in_the_background(small_store: Path, mo
     finally:
         release.set()
         embedded.close()
+
+
+def test_a_long_query_is_not_read_again_for_its_error() -> None:
+    """A crafted megabyte (an unterminated string from every quote) gets the parser's alternatives in words at once;
+    reading it again took minutes of CPU and stalled the server (tests/test_hardening_serve.py)."""
+    from budgetlod.serve.syntax_words import MAX_EXPLAINED, explain
+
+    body = "'a\\" * 333_333
+    assert len(body) > MAX_EXPLAINED
+    assert explain('expected one of "{", [_]', body, 1, 5) == "expected {"
+    assert explain("expected one of Prefix not found, ['%']", "SELECT * { ?s a foo:Bar }", 1, 24).startswith(
+        "the prefix «foo:» is not declared"
+    )

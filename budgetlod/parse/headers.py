@@ -15,7 +15,7 @@ Two sources of truth, used together:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Column
@@ -64,6 +64,13 @@ class Layout:
     data: list[TableRow]
     numbers: dict[int, int]  # position -> printed column number
     number_row: TableRow | None
+    _stacks: list[list[str]] | None = field(default=None, repr=False, compare=False)
+
+    def stacks(self) -> list[list[str]]:
+        """:func:`stacks` of the header, computed once (several readers ask for it; none changes it)."""
+        if self._stacks is None:
+            self._stacks = stacks(self.header, self.width)
+        return self._stacks
 
 
 def split_header(rows: list[TableRow], total_labels: set[str]) -> Layout:
@@ -103,16 +110,15 @@ ROW_NUMBER_HEADER = "行次"
 def row_number_positions(layout: Layout) -> set[int]:
     """Positions of a 行次 column (the row numbers 1, 2, 3 … printed beside the labels of the older national
     tables): never amounts, never codes."""
-    return {
-        p for p, texts in enumerate(stacks(layout.header, layout.width)) if ROW_NUMBER_HEADER in map(label_key, texts)
-    }
+    return {p for p, texts in enumerate(layout.stacks()) if ROW_NUMBER_HEADER in map(label_key, texts)}
 
 
 def match_column(stack: list[str], specs: tuple[ColumnSpec, ...], taken: set[str]) -> ColumnSpec | None:
     """The spec column whose leaf alias is the deepest matching text, parents agreeing."""
     keys = [label_key(t) for t in stack]
     for depth in range(len(keys) - 1, -1, -1):
-        candidates = [c for c in specs if c.path not in taken and c.matches_leaf(keys[depth])]
+        leaf = label_key(keys[depth])
+        candidates = [c for c in specs if c.path not in taken and leaf in _leaf_keys(c)]
         if not candidates:
             continue
         above = set(keys[:depth])
@@ -132,7 +138,7 @@ def assign_columns(
     table: str,
 ) -> dict[int, Column]:
     """Map value positions to columns (canonical spec paths where known)."""
-    texts = stacks(layout.header, layout.width)
+    texts = layout.stacks()
     line = layout.header[0].line if layout.header else None
     numbered = [p for p in positions if p in layout.numbers]
     columns: dict[int, Column] = {}
@@ -157,8 +163,22 @@ def assign_columns(
     return columns
 
 
+_LEAF_KEYS: dict[int, tuple[ColumnSpec, frozenset[str]]] = {}
+
+
+def _leaf_keys(spec: ColumnSpec) -> frozenset[str]:
+    """The keys :meth:`ColumnSpec.matches_leaf` accepts, kept by the spec's identity (hashing a frozen spec
+    hashes all its fields on every call)."""
+    found = _LEAF_KEYS.get(id(spec))
+    if found is None or found[0] is not spec:
+        found = (spec, frozenset(label_key(a) for a in (*spec.aliases, spec.leaf)))
+        _LEAF_KEYS[id(spec)] = found
+    return found[1]
+
+
 def _owners(specs: tuple[ColumnSpec, ...], text: str) -> list[ColumnSpec]:
-    return [s for s in specs if s.matches_leaf(text)]
+    key = label_key(text)
+    return [s for s in specs if key in _leaf_keys(s)]
 
 
 def _report_ragged(

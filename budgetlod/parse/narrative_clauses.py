@@ -33,6 +33,14 @@ _COMMA = re.compile(r",(?!\d{3}(?!\d))|(?<!\d),")
 _DELIMITERS = re.compile(r"([，；。！？])")
 # 办公费1.91万元、印刷费0.50万元: a list of items, one clause each (not 分别为1万元、2万元)
 _LIST_ITEM = re.compile(rf"(?<=\d)({UNIT})、(?=[\u4e00-\u9fff“（])")
+_SPACE_BEFORE_PERCENT = re.compile(r"(?<=\d)\s+(?=%)")
+_MARKS = re.compile("([\x00\x01])")
+_EACH_LEAD = re.compile(r"^(?:与|和|同)(?P<cmp>[^，；。]+?)相比较?")  # 与上年相比收、支…各增加
+_SUBJECTS = re.compile(r"、|以及|和|及|与")
+_ITEMS = re.compile(r"、|和|及|与")
+_JOINERS = re.compile(r"[、和及与]")
+_RELATION = re.compile(r"^(?:\d{4}年度?)?(?P<pre>[^，；。\d]{0,20}?)决算数?(?P<rest>.*?)预算数?(?P<after>.*)$")
+_SHARE_LEAD = re.compile(r"^占(?:比)?[^\d\-−]*")
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,7 @@ def normalise(text: str) -> str:
     text = squash(text.translate(_FULL_DIGITS))
     text = _BULLET.sub("", text).translate(_HALF)
     text = _COMMA.sub("，", text)
-    return re.sub(r"(?<=\d)\s+(?=%)", "", text)
+    return _SPACE_BEFORE_PERCENT.sub("", text)
 
 
 @dataclass
@@ -174,7 +182,7 @@ def clauses(text: str) -> list[Piece]:
         marked = chain.sub("\\1\x00", chunk)
         if "分别" not in chunk:  # 分别增加1.00万元、减少2.00万元 is one clause
             marked = _LIST_ITEM.sub("\\1\x01", marked)
-        sub = re.split("([\x00\x01])", marked)
+        sub = _MARKS.split(marked) if "\x00" in marked or "\x01" in marked else [marked]
         pieces.extend(Piece(sub[j], "+" if sub[j + 1] == "\x00" else "、") for j in range(0, len(sub) - 1, 2))
         if sub[-1]:
             pieces.append(Piece(sub[-1], end))
@@ -371,7 +379,7 @@ def _read_each(text: str) -> Figure | Paired | None:
     """``A和B（比上年）各减少X万元`` (or ``各X万元``): X for each of A and B; no A, B: the statements
     before.  ``收、支预算总计各增加X万元`` names one subject (收支预算总计)."""
     cmp: str | None = None
-    if lead := re.match(r"^(?:与|和|同)(?P<cmp>[^，；。]+?)相比较?", text):  # 与上年相比收、支…各增加
+    if lead := _EACH_LEAD.match(text):  # 与上年相比收、支…各增加
         cmp, text = lead.group("cmp"), text[lead.end() :]
     m = patterns()["each"].match(text)
     if m is None or FIGURE.search(pre := m.group("pre").replace("收、支", "收支")):
@@ -382,9 +390,9 @@ def _read_each(text: str) -> Figure | Paired | None:
         return None
     value = _signed(_number(m.group("num")), m.group("verb"))
     cmp = _compared(m) or cmp
-    subjects = [s for s in re.split(r"、|以及|和|及|与", pre) if s] if pre.strip() else []
+    subjects = [s for s in _SUBJECTS.split(pre) if s] if pre.strip() else []
     if len(subjects) == 1 or any(len(s) == 1 for s in subjects):
-        return _figure(re.sub(r"[、和及与]", "", pre), field, value, None if unit == "%" else unit, cmp)
+        return _figure(_JOINERS.sub("", pre), field, value, None if unit == "%" else unit, cmp)
     return Paired(subjects, field, [value], None if unit == "%" else unit, cmp, each=True)
 
 
@@ -407,7 +415,7 @@ def split_measure(pre: str) -> tuple[str, str | None]:
 def relation_of(text: str) -> tuple[str, str, str] | None:
     """``决算数小于预算数的主要原因：…`` -> (小于, 主要原因：…, ""); ``三公经费支出决算数与预算数基本持平``
     -> (等于, "", 三公经费支出): the relation, the rest of the clause and the subject named before 决算."""
-    m = re.match(r"^(?:\d{4}年度?)?(?P<pre>[^，；。\d]{0,20}?)决算数?(?P<rest>.*?)预算数?(?P<after>.*)$", text)
+    m = _RELATION.match(text)
     if m is None:
         return None
     head, after = m.group("rest"), m.group("after")
@@ -426,12 +434,12 @@ def _read_paired(pre: str, rest: str) -> Paired | None:
     cmp: str | None = None
     field: Field
     if rest.startswith("占"):
-        field, listed = "share", re.sub(r"^占(?:比)?[^\d\-−]*", "", rest)
+        field, listed = "share", _SHARE_LEAD.sub("", rest)
     elif m := pats["paired_change"].match(rest):
         field, listed, cmp = "change", m.group("verb") + m.group("list"), _compared(m)
     else:
         field, listed = "amount", rest
-    items = [pats["item"].match(s) for s in re.split(r"、|和|及|与", listed)]
+    items = [pats["item"].match(s) for s in _ITEMS.split(listed)]
     if not items or not all(items):
         return None
     units = [m.group("unit") for m in items if m]
@@ -450,5 +458,5 @@ def _read_paired(pre: str, rest: str) -> Paired | None:
         return None
     subjects = pre.split("、") if pre.strip() else []
     if 0 < len(subjects) < len(values):  # A和B分别为…: also cut at 和/及/与
-        subjects = re.split(r"、|以及|和|及|与", pre)
+        subjects = _SUBJECTS.split(pre)
     return Paired(subjects, field, values, None if unit == "%" else unit, cmp)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Column, Level, Row, Side
-from budgetlod.parse.headers import Layout, assign_columns, row_number_positions, split_header, stacks
+from budgetlod.parse.headers import Layout, assign_columns, row_number_positions, split_header
 from budgetlod.parse.text import (
     AMOUNT_DIGITS,
     Malformed,
@@ -26,6 +26,7 @@ _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*(.*)$")
 _DIGITS = re.compile(r"^\d+$")
 _MANNER = re.compile(r"(?:组织形式?|方式)$")
 _SEGMENTS = {"function": (3, 2, 2), "economic": (3, 2)}
+_SHORT = min(AMOUNT_DIGITS)
 
 
 @dataclass
@@ -97,7 +98,8 @@ def _values(ctx: _Context, row: Row, cells: list[str], columns: dict[int, Column
         except Malformed:
             _unreadable(ctx, row, column.path, text, "P201")
             continue
-        size = amount_digits(value) if value is not None else None
+        # an ASCII cell no longer than the fewest digits AMOUNT_DIGITS allows is within them
+        size = amount_digits(value) if value is not None and (len(text) > _SHORT or not text.isascii()) else None
         if size is None:
             row.values[column.path] = value
         else:
@@ -135,7 +137,7 @@ def _label_roles(ctx: _Context, layout: Layout, positions: list[int]) -> dict[in
     roles = list(ctx.spec.labels)
     if len(positions) == len(roles):
         return dict(zip(positions, roles, strict=True))
-    texts = stacks(layout.header, layout.width)
+    texts = layout.stacks()
     result: dict[int, str] = {}
     for p in positions:
         keys = {label_key(t) for t in texts[p]}
@@ -207,7 +209,7 @@ def _label_header_words(layout: Layout, positions: list[int]) -> frozenset[str]:
     """The header words of the label columns (类 / 款 / 项, 科目编码 …): printed in a code column of a data row
     (a reader merged the header's last row with the first data row: ``类 款 项 合计 2,946.25 …``) they are
     header text, never a code."""
-    texts = stacks(layout.header, layout.width)
+    texts = layout.stacks()
     printed = {label_key(t) for p in positions if p < len(texts) for t in texts[p]}
     return frozenset(k for k in printed if not any(ch.isdigit() for ch in k)) | _CODE_HEADERS
 
@@ -421,7 +423,7 @@ def _side_coded(ctx: _Context, row: Row, label: str, side: SideSpec) -> None:
 
 def _side_positions(ctx: _Context, layout: Layout) -> dict[str, list[int]]:
     """Which positions belong to the income side and which to the expenditure side."""
-    texts = stacks(layout.header, layout.width)
+    texts = layout.stacks()
     result: dict[str, list[int]] = {}
     for p in range(layout.width):
         keys = [label_key(t) for t in texts[p]]

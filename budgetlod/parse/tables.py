@@ -41,11 +41,28 @@ _COMPILER_TAIL = re.compile(r"^[^\d\s。，,；;：:、]{1,16}$")
 def match_title(text: str, family: str | None = None) -> TableSpec | None:
     """The spec of a family (default: the default family) whose title alias the text is (or ends with: a
     unit/year prefix is allowed)."""
+    family = family or default_family().id
+    known = _MATCHED.get((text, family), _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known  # type: ignore[return-value]
+    found = _match_title(text, family)
+    if len(text) <= 256:  # titles repeat across documents (family choice, review, reading); run-on lines do not
+        if len(_MATCHED) >= 65536:
+            _MATCHED.clear()
+        _MATCHED[(text, family)] = found
+    return found
+
+
+_UNKNOWN = object()
+_MATCHED: dict[tuple[str, str], TableSpec | None] = {}
+
+
+def _match_title(text: str, family: str) -> TableSpec | None:
     key = _title_key(text)
     if not key.endswith("表") or len(key) > 60:
         return None
     best: tuple[int, TableSpec] | None = None
-    for spec, alias_key in _title_aliases(family or default_family().id):
+    for spec, alias_key in _title_aliases(family):
         fits = key == alias_key or key.endswith(alias_key)
         if fits and (best is None or len(alias_key) > best[0]):
             best = (len(alias_key), spec)

@@ -51,9 +51,9 @@ AMOUNT_DIGITS = (15, 10)
 
 def amount_digits(value: Decimal) -> tuple[int, int] | None:
     """(digits before the point, after it) when either is more than :data:`AMOUNT_DIGITS` allows, else None."""
-    exponent = value.as_tuple().exponent
+    _, figures, exponent = value.as_tuple()
     assert isinstance(exponent, int)  # parse_amount makes finite decimals only
-    digits = len(value.as_tuple().digits)
+    digits = len(figures)
     integer, fraction = max(0, digits + exponent), max(0, -exponent)
     return (integer, fraction) if integer > AMOUNT_DIGITS[0] or fraction > AMOUNT_DIGITS[1] else None
 
@@ -64,7 +64,8 @@ def shorten(text: str, limit: int = 60) -> str:
 
 
 def looks_like_amount(text: str) -> bool:
-    cell = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    cell = text if text.isascii() else unicodedata.normalize("NFKC", text)  # NFKC keeps ASCII as it is
+    cell = cell.strip().replace(" ", "")
     return bool(_AMOUNT.match(cell))
 
 
@@ -85,6 +86,7 @@ def unit_in_header(text: str) -> str | None:
     return match.group(1) if match else None
 
 
+@short_cache()
 def strip_header_unit(text: str) -> str:
     return _UNIT_IN_HEADER.sub("", squash(text)).strip()
 

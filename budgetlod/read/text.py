@@ -65,9 +65,8 @@ def is_junk(text: str) -> bool:
         _FIELD_CODE.search(stripped)
     ):
         return True
-    return any(mark in stripped for mark in ("....", "……", "··", "------", "\u2026\u2026")) and bool(
-        _DOT_LEADER.search(stripped)
-    )
+    leader = "...." in stripped or "……" in stripped or "··" in stripped or "------" in stripped  # …… is \u2026\u2026
+    return leader and bool(_DOT_LEADER.search(stripped))
 
 
 def split_markdown_row(line: str) -> list[str]:
@@ -76,6 +75,8 @@ def split_markdown_row(line: str) -> list[str]:
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
+    if "\\" not in body and "<" not in body and "&" not in body:  # no escaped bar, no inline HTML: the usual row
+        return [c.strip() for c in body.split("|")]
     cells = _CELL_SPLIT.split(body)
     return [cell_text(c.replace("\\|", "|")) for c in cells]
 

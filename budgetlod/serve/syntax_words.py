@@ -186,8 +186,15 @@ def _expected(detail: str) -> str:
     return "expected " + (words[0] if len(words) == 1 else "one of " + ", ".join(words))
 
 
+MAX_EXPLAINED = 20_000  # characters: a longer query gets the parser's alternatives in words, not the reading
+
+
 def explain(detail: str, query: str, line: int, column: int) -> str:
-    """What is wrong, in words, at ``line``:``column`` of ``query`` (the parser said ``detail``)."""
+    """What is wrong, in words, at ``line``:``column`` of ``query`` (the parser said ``detail``). Only a query a
+    person wrote (up to :data:`MAX_EXPLAINED` characters) is read again: the regular expressions that blank its
+    strings rescan an unterminated string from every quote, which a crafted megabyte turns into minutes."""
+    if len(query) > MAX_EXPLAINED:
+        return _expected(detail)
     code = _code(query)
     offset = _offset(code, line, column)
     if "Prefix not found" in detail:
