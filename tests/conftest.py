@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 from paths import SAMPLE
+from tools import require
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytest_plugins = ["run_policy"]  # --run-slow, and in CI no skip the allow-list (tests/allowed-skips.txt) lacks
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,9 +52,7 @@ def live_server(live_store: Path, tmp_path_factory: pytest.TempPathFactory):  # 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Debian's headless Chromium driven through its chromedriver (no download), for one test module."""
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if chromium is None or driver is None:
-        pytest.skip("Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+    chromium, driver = require("chromium"), shutil.which("chromedriver")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -5,13 +5,13 @@ the Node packages are missing (``cd tests/node && npm ci`` installs them)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from tools import require
 
 from budgetlod import resources
 
@@ -24,17 +24,8 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Row = tuple[tuple[str, str, str, str, str], ...]
 
 
-def node_or_skip() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("Node.js is not installed (node not on PATH)")
-    if not (NODE_DIR / "node_modules" / "@comunica" / "query-sparql").is_dir():
-        pytest.skip(f"Comunica is not installed: run `npm ci` in {NODE_DIR}")
-    return node
-
-
 def comunica(endpoint: str, query: str) -> list[Row]:
-    node = node_or_skip()
+    node = require("npm:@comunica/query-sparql")
     done = subprocess.run(
         [node, str(SCRIPT), endpoint], input=query.encode(), capture_output=True, timeout=120, cwd=NODE_DIR
     )

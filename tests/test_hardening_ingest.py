@@ -310,6 +310,7 @@ def _fill(disk: Path, leave: int) -> Path:
     return filler
 
 
+@pytest.mark.slow  # a tmpfs filled by a real ingest run, then a rerun: over a minute on a busy machine
 def test_a_full_disk_stops_the_run_keeps_what_was_loaded_and_a_rerun_completes(tiny_disk: Path, tmp_path: Path) -> None:
     corpus, store = tmp_path / "corpus", tiny_disk / "store"
     write_corpus(corpus, seed=44, count=80)

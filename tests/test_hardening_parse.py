@@ -81,7 +81,7 @@ def test_colspan_bomb_is_refused_at_once_in_bounded_memory(tmp_path: Path) -> No
         "not read"
     ) in lines
     assert "Traceback" not in result.stderr
-    assert "    t01 单位收支总体情况表: 57 rows  收入总计 1,487.40 万元" in result.stdout.splitlines()
+    assert "    t01 单位收支总体情况表: 7 figures in 7 rows (50 blank rows)  收入总计 1,487.40 万元" in result.stdout.splitlines()
 
 
 def test_clamped_spans_and_the_findings_cap(tmp_path: Path) -> None:
@@ -98,8 +98,8 @@ def test_clamped_spans_and_the_findings_cap(tmp_path: Path) -> None:
         f"[WARNING] {path}:344 表12: rowspan=1000000 is more than the limit of 100 (setting max_span): read as 100"
     )
     assert lines[-1] == (
-        f"[WARNING] {path} 257 more findings not shown (limit 500, setting max_findings): "
-        "P104 ×1, P109 ×1, P210 ×255"
+        f"[WARNING] {path} 258 more findings not shown (limit 500, setting max_findings): "
+        "P104 ×1, P109 ×1, P122 ×1, P210 ×255"  # P122: 表12 is not in the sample's table of contents
     )
     disclosure = parse_file(path)
     (table,) = [t for t in disclosure.tables if t.id is None]
@@ -337,7 +337,7 @@ def test_the_time_limit_stops_a_file_with_exit_code_2(monkeypatch: pytest.Monkey
     monkeypatch.setattr("budgetlod.cli.parse_files", slow)
     started = time.monotonic()
     result = CliRunner().invoke(main, ["parse", str(SAMPLE)])
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 25  # stopped: the parse alone sleeps 30 s
     assert result.exit_code == 2
     assert re.fullmatch(
         rf"\[ERROR\] {re.escape(str(SAMPLE))}: parsing stopped after 0\.\d s \(limit 0\.3 s, setting file_seconds\)\n",

@@ -190,7 +190,7 @@ def test_glued_from_selects_the_graph_like_from(hard_server: LiveServer) -> None
 # --- 2. a pathological body does not stall the server ----------------------------------------------------------
 
 
-def test_health_answers_within_a_second_during_pathological_bodies(hard_server: LiveServer) -> None:
+def test_health_stays_answered_during_pathological_bodies(hard_server: LiveServer) -> None:
     bodies = ["<a" * 500_000, "a." * 500_000, "'a\\" * 333_333]  # each ~1 MB, each once quadratic or slow
     latencies: list[float] = []
     with concurrent.futures.ThreadPoolExecutor(len(bodies)) as senders:
@@ -203,7 +203,9 @@ def test_health_answers_within_a_second_during_pathological_bodies(hard_server: 
                 time.sleep(0.05)
         statuses = [f.result().status_code for f in sent]
     assert statuses == [400, 400, 400]  # syntax errors, each answered
-    assert latencies and max(latencies) < 1.0, latencies
+    # a bound on purpose: a body parsed on the event loop held /health for the whole parse (tens of seconds); 5 s
+    # is far above what a busy shared machine adds to a health check and far below that stall
+    assert latencies and max(latencies) < 5.0, latencies
 
 
 # --- 3. the query page never renders an executable link --------------------------------------------------------
@@ -252,26 +254,29 @@ def test_a_javascript_iri_in_an_answer_never_becomes_a_link(browser: object, har
 def test_six_runaways_leave_a_trivial_query_and_a_page_answered(hard_server: LiveServer) -> None:
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         runaways = [pool.submit(sparql, hard_server, RUNAWAY) for _ in range(6)]
-        refused, _ = concurrent.futures.wait(runaways, timeout=5.0)  # refused at once: the client's share is 2
+        # refused at once (the client's share is 2): waited for as a condition, with a generous ceiling
+        deadline = time.monotonic() + 60
+        while sum(f.done() for f in runaways) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        refused = [f for f in runaways if f.done()]
         assert len(refused) == 4, [f.result().status_code for f in refused]
         for future in refused:
             answer = future.result()
             assert answer.status_code == 429 and answer.headers["retry-after"] == "2"
             assert "Too many queries from 127.0.0.1" in answer.text
-        time.sleep(1.5)  # past slow_query_seconds: both runaways are long queries now, out of the lanes
         with client("127.0.0.2", timeout=30) as other:
-            started = time.monotonic()
+            # past slow_query_seconds both runaways are long queries, out of the lanes: waited for in /health
+            while other.get(f"{hard_server.url}/health").json()["query_workers"]["long"] < 2:
+                assert time.monotonic() < deadline, "the runaways never became long queries"
+                time.sleep(0.05)
             trivial = other.post(
                 f"{hard_server.url}/sparql", data={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/json"}
             )
-            query_seconds = time.monotonic() - started
-            started = time.monotonic()
             page = other.get(f"{hard_server.url}{PAGE}", headers={"Accept": "text/html"})
-            page_seconds = time.monotonic() - started
             health = other.get(f"{hard_server.url}/health").json()
         assert trivial.status_code == 200 and trivial.json()["boolean"] is True
         assert page.status_code == 200 and "乌鲁木齐市12345政务服务热线中心" in page.text
-        assert query_seconds < 2.0 and page_seconds < 2.0, (query_seconds, page_seconds)
+        # answered while the runaways still ran (ordering, not wall time: starved, they would wait for the runaways)
         assert health["query_workers"]["long"] == 2
         stopped = [f.result() for f in runaways if f not in refused]
     assert [a.status_code for a in stopped] == [503, 503]

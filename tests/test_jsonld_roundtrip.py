@@ -14,7 +14,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import socket
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,7 @@ from typing import Any
 import pytest
 from paths import SAMPLE
 from pyoxigraph import Quad, RdfFormat, Triple, parse
+from tools import require, requires
 
 from budgetlod import resources
 from budgetlod.parse.document import parse_text
@@ -148,10 +148,7 @@ def test_pyld_gives_back_the_publication_graph(published: list[Record]) -> None:
 
 def jsonldjs_graphs(records: list[Record]) -> Iterator[tuple[Record, set[str]]]:
     """Run jsonld.js once over every document; yield each record with the triples it gave."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed: the jsonld.js half of the round trip cannot run")
-    assert (NODE_DIR / "node_modules" / "jsonld").is_dir(), "tests/node lacks jsonld: run npm ci in tests/node"
+    node = require("npm:jsonld")  # skips, with the reason, where node or the package is missing
     by_path = {r.path: r for r in records}
     command = [node, str(SCRIPT), pub.CONTEXT_IRI, str(resources.context_path()), *by_path]
     with subprocess.Popen(command, cwd=NODE_DIR, stdout=subprocess.PIPE, text=True, encoding="utf-8") as proc:
@@ -164,6 +161,7 @@ def jsonldjs_graphs(records: list[Record]) -> Iterator[tuple[Record, set[str]]]:
     assert proc.returncode == 0
 
 
+@requires("npm:jsonld")  # before the module's documents are made
 def test_jsonldjs_gives_back_the_publication_graph(published: list[Record]) -> None:
     seen, wrong = 0, []
     for record, found in jsonldjs_graphs(published):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from paths import SAMPLE
 from qb_integrity import violations
 
@@ -23,6 +24,7 @@ def test_sample_is_a_well_formed_cube() -> None:
     assert violations(data, *vocabulary()) == []
 
 
+@pytest.mark.slow  # every integrity check over generated documents: over a minute on a busy machine
 def test_generated_documents_are_well_formed_cubes() -> None:
     """200 generated disclosures (several units and years), checked together in one store."""
     data = b"".join(to_bytes(to_quads(parse_text(generate(seed=7, index=i).text)), "nq") for i in range(200))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 from paths import SAMPLE
+from tools import requires
 
 from budgetlod.findings import Reporter
 from budgetlod.model import Disclosure
@@ -30,8 +30,6 @@ from budgetlod.read.stream import Limits, Paragraph, TableBlock
 from budgetlod.text import squash
 
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
-HAS_SOFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
-NO_SOFFICE = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
 
 
 @cache
@@ -78,7 +76,7 @@ FIXTURES = [
     pytest.param("sample.xls", False, id="xls"),
     pytest.param("sample.htm", True, id="word-html"),
     pytest.param(
-        "sample.doc", True, id="doc-via-libreoffice", marks=pytest.mark.skipif(not HAS_SOFFICE, reason=NO_SOFFICE)
+        "sample.doc", True, id="doc-via-libreoffice", marks=requires("soffice")
     ),
     pytest.param(
         "sample.pdf",

@@ -8,14 +8,15 @@ the server sees them, answers lost after the server applied them, 503s.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
 from fault_proxy import DROP, LOSE, PASS, Seen, counting, fault_proxy
 from paths import SAMPLE
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, Store, Triple, Variable
-from virtuoso import Virtuoso, free_port, running_virtuoso, virtuoso_missing
+from tools import require, requires
+from virtuoso import Virtuoso, free_port, running_virtuoso
 
 from budgetlod.ingest.vocabulary import load_vocabulary
 from budgetlod.pipeline import Converted, convert
@@ -30,14 +31,16 @@ from budgetlod.store.staging import PROBE_GRAPH, STAGING_PREFIX, batches, commit
 SAMPLE_TRIPLES = 3942
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PRINTED = "https://w3id.org/budgetlod/ontology#printedValue"
-MISSING = virtuoso_missing()
-needs_virtuoso = pytest.mark.skipif(MISSING is not None, reason=f"no Virtuoso here: {MISSING}")
+
+
+def needs_virtuoso(test: Callable[..., None]) -> Callable[..., None]:
+    """A test against a real Virtuoso: skipped with the reason without it; slow (run by CI, --run-slow)."""
+    return pytest.mark.slow(requires("virtuoso")(test))
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    if MISSING is not None:
-        pytest.skip(f"no Virtuoso here: {MISSING}")
+    require("virtuoso")
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso"), max_rows=10000) as server:
         yield server
 

@@ -13,7 +13,6 @@ Skipped, with the reason, only where ``node`` or ``tests/node/node_modules`` is 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import pytest
 import rdflib
 from paths import SAMPLE
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from tools import require
 
 from budgetlod import resources
 from budgetlod.parse.document import parse_text
@@ -46,15 +46,6 @@ class Outcome:
     conforms: bool
     focus_nodes: list[str]
     results: list[tuple[str, str, str]]  # (focus node, source shape, severity IRI)
-
-
-def node_or_skip() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node (Node.js) is not on PATH: the second SHACL engine cannot run")
-    if not (NODE_DIR / "node_modules" / "rdf-validate-shacl").is_dir():
-        pytest.skip("tests/node/node_modules is missing: run `cd tests/node && npm ci` to install rdf-validate-shacl")
-    return node
 
 
 @cache
@@ -207,7 +198,7 @@ def test_the_core_extract_keeps_every_core_shape_and_no_sparql(tmp_path: Path) -
     "name", ["sample", "sample-without-date", "sample-broken-observations", "generated-broken-metadata"]
 )
 def test_pyshacl_and_rdf_validate_shacl_agree_on_the_core_shapes(name: str, tmp_path: Path) -> None:
-    node = node_or_skip()
+    node = require("npm:rdf-validate-shacl")
     shapes = tmp_path / "core.ttl"
     shapes.write_text(core_shapes(), encoding="utf-8")
     quads = document(name)
