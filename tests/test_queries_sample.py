@@ -253,7 +253,9 @@ def test_cli_table_csv_json(store_path: Path) -> None:
         "projectYuan",
         "disclosure",
     ]
-    assert "year:2024" in lines[2] and UNIT in lines[2] and "14874000" in lines[2]
+    # the year as 2024 (not year:2024), the disclosure's IRI whole (never cut with …: it is what one copies)
+    assert lines[2].startswith("2024  ") and UNIT in lines[2] and "14874000" in lines[2]
+    assert lines[2].endswith(f"  {DISCLOSURE}") and "…" not in lines[2]
     # aligned by display width: the header's column starts where the row's does (a Chinese character is 2 wide)
     header, row = lines[0], lines[2]
     assert width(header[: header.index("incomeYuan") + len("incomeYuan")]) == width(row[: row.index("14874000") + 8])

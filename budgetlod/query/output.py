@@ -2,7 +2,7 @@
 
 * **table** — one column a variable, aligned by *display* width (a Chinese character takes two columns
   of a terminal: ``unicodedata.east_asian_width`` W/F), numbers right-aligned, IRIs shortened with the
-  project's prefixes, long cells cut with ``…``.
+  project's prefixes but never cut (they are what one copies), a year's IRI as the year, long texts cut with ``…``.
 * **csv** — the W3C SPARQL 1.1 Query Results CSV format (:func:`budgetlod.query.results.write_select`).
 * **json** — ``{"columns": [...], "rows": [{column: value}], ...}``: numbers (xsd:integer, xsd:decimal,
   xsd:double) as JSON numbers written exactly as the store gives them (no float rounding), booleans as
@@ -69,10 +69,18 @@ def compact(iri: str) -> str:
     return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
 
 
+YEAR_NAMESPACE = "http://reference.data.gov.uk/id/year/"
+
+
 def display(cell: Cell) -> str:
+    """A cell as people read it: a year's IRI as the year (``2024``, as the queries that return the integer show
+    it), another IRI as a prefixed name where a prefix fits, a literal's text on one line."""
     if cell is None:
         return ""
     if isinstance(cell, NamedNode):
+        year = cell.value[len(YEAR_NAMESPACE) :] if cell.value.startswith(YEAR_NAMESPACE) else ""
+        if len(year) == 4 and year.isdigit():
+            return year
         return compact(cell.value)
     if isinstance(cell, BlankNode):
         return f"_:{cell.value}"
@@ -87,7 +95,7 @@ def pad(text: str, size: int, right: bool) -> str:
 def table(result: Result) -> str:
     """The result as an aligned text table (a header, a rule, one line a row)."""
     headers = list(result.variables)
-    cells = [[cut(display(c)) for c in row] for row in result.rows]
+    cells = [[display(c) if isinstance(c, NamedNode) else cut(display(c)) for c in row] for row in result.rows]
     numeric = [
         bool(result.rows) and all(row[i] is None or is_number(row[i]) for row in result.rows)
         for i in range(len(headers))
