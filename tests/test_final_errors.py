@@ -16,23 +16,14 @@ and 本年支出合计 = 表1's 本年 rows; 二 and 三 the same 本年 rows an
 of the narrative-subject code list (``<subject>/final-s<section>``, table types f01, f03, f04, f05). ``small`` has no
 narrative: :data:`SMALL_NARRATIVE` (a correct one, by hand below) is appended to it for those kinds.
 
-Injected but caught by no rule (so not asserted here), as found with ``budgetlod validate`` on modified copies:
+Injected but caught by no rule (so not asserted here), as found with ``budgetlod validate`` on modified copies (a
+year or unit placeholder in a heading, a heading naming another unit and an amount-unit placeholder were on this list
+until the parser's review findings P118, P120 and P123 caught them: asserted below):
 
 * the narrative quoting a cell that was blanked: blsh:FinalNarrativeAmountMatchesTable needs a cell with an
   amount, and a blank cell makes no observation, so ``行政运行（项）……支出决算为320.00万元`` against a blanked
   表5 cell is not compared.  The blank is caught by the arithmetic instead (kind ``blanked-cell-quoted``: the
   parent 款 no longer adds up), which is what is asserted.
-* a year placeholder in a heading: ``第二部分 20XX 年度部门决算表`` or ``XXXX 年度`` gives nothing — P116 reads a
-  four-digit year only, and P115 is about the unit's name.  ``20XX 年度部门决算`` in the title gives nothing either
-  (the year is then read from the part headings).
-* a unit placeholder in the title or in one heading only (``XX局`` for 上海市示例区示例局): by design
-  (budgetlod/parse/naming.py) a placeholder is passed over for the real name of the 编制单位 lines, silently;
-  P115 is given only when every source names a placeholder (kind ``unit-placeholder``).
-* a heading naming another unit (``第二部分 乌鲁木齐市 12366 纳税服务热线中心 2024 年度部门决算表`` in wlmq, or
-  ``第一部分 上海市示例区其他局概况`` in final-narrative): no P116 for the unit; in these documents the title
-  prints the unit and the year on two lines, and no unit disagreement was reported (the year one is, below).
-* an amount-unit placeholder (``单位：XX`` above 表6): no placeholder finding; the table is lost instead (P103
-  heading not followed by a table, P105, P102 表6 missing).
 * a narrative amount of a function line stated in 元 for 万元 with its stage (``支出决算为3200000.00元``):
   blsh:NarrativeAmountTenThousandFold compares only the amounts the narrative-subject code list restates without a
   stage; the statement is caught by blsh:FinalComparisonMatchesFigures and FinalCompletionRateMatchesFigures (as
@@ -293,6 +284,38 @@ KINDS = [
         "P116",
         "warning",
         "is 2023, the title's 2024: the title's is kept",
+    ),
+    Kind(
+        "year-placeholder-in-heading",
+        "narrative",
+        ((NARRATIVE_HEAD, NARRATIVE_HEAD.replace("2024", "20XX")),),
+        "P118",
+        "error",
+        "holds the placeholder '20XX年' where the year 2024 was expected",
+    ),
+    Kind(
+        "unit-placeholder-in-heading",
+        "narrative",
+        ((NARRATIVE_HEAD, NARRATIVE_HEAD.replace("上海市示例区示例局", "上海市XX局")),),
+        "P118",
+        "error",
+        "the part heading '第三部分上海市XX局2024年度部门决算情况说明' holds the placeholder 'XX' where a name was expected",
+    ),
+    Kind(
+        "heading-names-another-unit",
+        "wlmq",
+        ((WLMQ_TABLES_HEAD, WLMQ_TABLES_HEAD.replace("12345 政务服务热线中心", "12366 纳税服务热线中心")),),
+        "P120",
+        "warning",
+        "names the unit '乌鲁木齐市12366纳税服务热线中心'; the document's is '乌鲁木齐市12345政务服务热线中心'",
+    ),
+    Kind(
+        "amount-unit-placeholder",
+        "small",
+        (("单位：万元", "单位：XX"),),
+        "P123",
+        "error",
+        "holds the placeholder 'XX'",
     ),
     Kind(
         "unit-placeholder",
