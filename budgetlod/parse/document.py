@@ -116,9 +116,39 @@ def _resolve_function_codes(disclosure: Disclosure) -> None:
                 path = tuple(names.get(row.codes[:n], "") for n in range(1, len(row.codes) + 1))
                 if all(path):
                     index.setdefault(path, row.codes)
+    suffixes: dict[tuple[str, ...], tuple[str, ...] | None] = {}  # a path's last names -> its code, None if several
+    for path, codes in index.items():
+        for start in range(1, len(path)):
+            tail = path[start:]
+            suffixes[tail] = codes if suffixes.get(tail, codes) == codes else None
     for fact in disclosure.narratives:
         if fact.function and not fact.codes:
-            fact.codes = index.get(tuple(label_key(n) for n in fact.function), ())
+            fact.codes = _function_code(tuple(label_key(n) for n in fact.function), index, suffixes)
+
+
+_SPENDING = label_key("支出")
+
+
+def _function_code(
+    names: tuple[str, ...],
+    index: dict[tuple[str, ...], tuple[str, ...]],
+    suffixes: dict[tuple[str, ...], tuple[str, ...] | None],
+) -> tuple[str, ...]:
+    """The code of the line a narrative names, as the tables name it: the whole path from the 类
+    (一般公共服务支出（类）…), or — Jiangsu's 情况说明 — names ending in a separate 支出 (一般公共服务（类）支出 for the
+    table's 一般公共服务支出) or starting below the 类 (政协事务（款）行政运行（项）支出), when only one line fits."""
+    variants = [names]
+    if len(names) > 1 and names[-1] == _SPENDING:
+        base = names[:-1]
+        variants += [(base[0] + _SPENDING, *base[1:]), base]
+    for variant in variants:
+        if variant in index:
+            return index[variant]
+    for variant in variants:
+        found = suffixes.get(variant)
+        if found:
+            return found
+    return ()
 
 
 def _tables_files(stream: Stream, parts: Parts) -> None:
