@@ -21,13 +21,17 @@ Corpora (:func:`write_corpus`, the command line): document ``i`` is unit ``i // 
 units, each disclosed for every year, and cross-year comparisons have data. With ``kinds=("budget", "final")``
 (``--kinds budget,final``) each unit-year also gets its 部门决算 (:func:`budgetlod.testing.corpus_final.generate_final`,
 family ``final-2024``, file ``unit-00042-2023-final.txt``) from the same figures: the pair answers the execution
-queries (预算 against 决算). Errors are injected into the 预算 documents only.
+queries (预算 against 决算). Errors are injected into the 预算 documents only. ``js-budget`` adds the unit-year's
+Jiangsu 部门预算 (:func:`budgetlod.testing.corpus_js.generate_js`, family ``js-department-budget``,
+``unit-00042-2019-js.txt``) and ``national-budget-2017`` its older national-layout 预算
+(:func:`budgetlod.testing.corpus_national.generate_national`, ``unit-00042-2019-national.txt``), from the same figures.
 
 Errors can also break a whole file (:data:`FILE_ERROR_KINDS`: empty, binary, not a disclosure), for bulk
 ingest's tests; ``broken`` puts errors into chosen documents of a corpus.
 
 Command line: ``python -m budgetlod.testing.corpus --out DIR --count N [--seed S] [--years 2022,2023,2024,2025]
-[--kinds budget,final] [--jobs J] [--broken N --broken-kinds K,…] [--index FILE]``; 10,000 documents take about a
+[--kinds budget,final,js-budget,national-budget-2017]
+[--jobs J] [--broken N --broken-kinds K,…] [--index FILE]``; 10,000 documents take about a
 minute on two cores.
 """
 
@@ -56,13 +60,16 @@ from budgetlod.testing.corpus_doc import (
 )
 from budgetlod.testing.corpus_errors import ERROR_KINDS, FILE_ERROR_KINDS, damage, inject
 from budgetlod.testing.corpus_final import GeneratedFinal, generate_final
+from budgetlod.testing.corpus_js import GeneratedFamily, generate_js
 from budgetlod.testing.corpus_model import DEFAULT_YEARS, build_year, default_year, make_unit, sub_rng
+from budgetlod.testing.corpus_national import generate_national
 from budgetlod.testing.corpus_tables import Figures
 from budgetlod.testing.corpus_text import Writer
 
 __all__ = [
     "DEFAULT_YEARS",
     "ERROR_KINDS",
+    "FAMILY_KINDS",
     "FILE_ERROR_KINDS",
     "KINDS",
     "CorpusEntry",
@@ -81,7 +88,10 @@ __all__ = [
     "write_corpus",
 ]
 
-KINDS: tuple[str, ...] = ("budget", "final")  # what write_corpus can write for each unit-year
+KINDS: tuple[str, ...] = ("budget", "final")  # the 2024-form pair of each unit-year
+# the other families, from the same figures: the Jiangsu 部门预算 (unit-00042-2019-js.txt) and the older national
+# layout (unit-00042-2019-national.txt); write_corpus accepts KINDS + FAMILY_KINDS
+FAMILY_KINDS: tuple[str, ...] = ("js-budget", "national-budget-2017")
 TABLE_IDS: tuple[str, ...] = tuple(f"t{n:02d}" for n in range(1, 12))
 
 
@@ -205,11 +215,15 @@ def _write_range(directory: Path, seed: int, start: int, stop: int, years: Seque
     paths = []
     for position in range(start, stop):
         index, year = document_at(position, years)
-        documents: list[Generated | GeneratedFinal] = []
+        documents: list[Generated | GeneratedFinal | GeneratedFamily] = []
         if "budget" in kinds:
             documents.append(generate(seed, index, year=year, errors=tuple(errors) + tuple(broken.get(position, ()))))
         if "final" in kinds:
             documents.append(generate_final(seed, index, year=year))
+        if "js-budget" in kinds:
+            documents.append(generate_js(seed, index, year=year))
+        if "national-budget-2017" in kinds:
+            documents.append(generate_national(seed, index, year=year))
         for document in documents:
             path = directory / document.file_name
             path.write_bytes(document.text.encode("utf-8"))
@@ -224,9 +238,9 @@ def write_corpus(directory: Path, seed: int, count: int, years: Sequence[int] = 
     the paths written. ``kinds`` says which documents of each: its 预算 (``budget``), its 决算 (``final``), or
     both. ``errors`` go into every 预算, ``broken[position]`` into one; ``jobs`` processes write (the same bytes
     whatever their number)."""
-    unknown = [k for k in kinds if k not in KINDS]
+    unknown = [k for k in kinds if k not in KINDS + FAMILY_KINDS]
     if unknown or not kinds:
-        raise ValueError(f"unknown document kind(s) {unknown}; known: {', '.join(KINDS)}")
+        raise ValueError(f"unknown document kind(s) {unknown}; known: {', '.join(KINDS + FAMILY_KINDS)}")
     directory.mkdir(parents=True, exist_ok=True)
     years, errors, broken, kinds = tuple(years), tuple(errors), dict(broken or {}), tuple(kinds)
     if jobs <= 1 or count < 200:
@@ -249,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--broken", type=int, default=0, help="break this many documents, spread evenly")
     parser.add_argument("--broken-kinds", default=",".join(FILE_ERROR_KINDS), help="their error kinds, in turn")
     parser.add_argument("--kinds", default="budget", help=f"comma-separated documents of each unit-year: "
-                        f"{', '.join(KINDS)}")
+                        f"{', '.join(KINDS + FAMILY_KINDS)}")
     parser.add_argument("--jobs", type=int, default=1, help="processes writing")
     parser.add_argument("--index", type=Path, help="also write a TSV: position, file, unit index, unit, kind, year, "
                         "errors")
