@@ -151,3 +151,21 @@ def test_the_consistent_documents_have_no_violation() -> None:
 def test_the_sangong_total_check_still_works() -> None:
     text = DEPARTMENT.read_text(encoding="utf-8").replace("| 合计 | 1 | 55.00 |", "| 合计 | 1 | 57.00 |")
     assert _violations(text) == ["ItemisedTotalIsSumOfItems"]
+
+
+def test_a_sangong_table_with_most_money_rows_blank_keeps_its_columns() -> None:
+    """A county's 三公 table often prints only a few of its eight money rows; below them the count rows print whole
+    numbers (团组数 1, 保有量 4). With three money rows blank the 预算数 column was taken for a label column (its
+    whole numbers read as codes) and every row was an unknown row named by its amount."""
+    text = DEPARTMENT.read_text(encoding="utf-8")
+    for row in ("| 1．因公出国（境）费 | 2 | 5.00 |", "| 公务用车运行费 | 5 | 20.00 |", "| 4．会议费 | 7 | 8.00 |"):
+        assert row in text
+        text = text.replace(row, row.rsplit("|", 2)[0] + "| |")
+    document = parse_text(text, name="blank-sangong.txt")
+    n07 = _table(document, "n07")
+    keys = {r.name: (r.key, r.values["预算数"]) for r in n07.rows}
+    assert keys["合计"] == ("total", Decimal("55.00"))
+    assert keys["因公出国（境）费"] == ("abroad", None)  # blank: not reported, not 0
+    assert keys["培训费"] == ("training", Decimal("12.00"))
+    assert keys["国内公务接待人次（人）"] == ("reception_persons", Decimal("300"))
+    assert not [f for f in document.findings if f.code == "P204"]

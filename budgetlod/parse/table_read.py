@@ -239,7 +239,10 @@ def _guess_label_positions(layout: Layout, expected: int) -> list[int]:
     positions: list[int] = []
     for p in range(layout.width):
         cells = [r.cells[p].strip() for r in layout.data if p < len(r.cells) and r.cells[p].strip()]
-        amounts = [c for c in cells if looks_like_amount(c) and not _DIGITS.match(c)]
+        decimals = [c for c in cells if looks_like_amount(c) and not _DIGITS.match(c)]
+        # whole numbers are codes in a code column, but amounts (or counts) in a column that also prints decimals:
+        # the older 三公 table's 预算数 holds 55.00 and, below, 团组数 1, 保有量 4 (most money rows may be blank)
+        amounts = [c for c in cells if looks_like_amount(c)] if decimals else decimals
         if cells and len(amounts) * 2 >= len(cells):
             break
         if not cells and len(positions) >= expected:
