@@ -389,6 +389,22 @@ def test_framed_document_is_pyld_stock_framing(publication: list[Triple]) -> Non
     assert pub.dumps(fast) == pub.dumps(stock)
 
 
+def test_direct_framing_is_pyld_stock_framing(
+    publication: list[Triple], generated_publications: list[list[Triple]]
+) -> None:
+    """The framed document budgetlod builds without pyld's passes (``publish/framing.py``) is byte for byte
+    stock pyld's framing, on the sample, generated disclosures and the ones with quality annotations."""
+    graphs = [publication, *generated_publications[:3], *generated_publications[-2:]]
+    for graph in graphs:
+        nodes = pub.expanded(graph)
+        direct = pub._framed_directly(pub.expanded(graph))
+        assert direct is not None  # framed directly, not handed back to pyld
+        stock = pub._framed(nodes, pyld_jsonld.JsonLdProcessor)
+        assert stock["@context"] == pub.CONTEXT_IRI and "@context" not in direct
+        assert pub.dumps({"@context": pub.CONTEXT_IRI, **direct}) == pub.dumps(stock)
+        assert pub.dumps(pub.disclosure_document(graph)) == pub.dumps(stock)
+
+
 def test_framed_document_converts_back_to_the_publication_graph(
     sample_doc: dict[str, Any], publication: list[Triple]
 ) -> None:

@@ -76,8 +76,9 @@ def write_atomic(target: Path, data: bytes) -> FileInfo:
     return FileInfo("", len(data), hashlib.sha256(data).hexdigest())
 
 
-def publication_hash(triples: list[Triple]) -> str:
-    return hashlib.sha256(to_bytes(triples, "nt")).hexdigest()
+def _order(triple: Triple) -> tuple[str, str, str]:
+    """The order :func:`budgetlod.formats.to_bytes` writes triples in (by subject, predicate, object)."""
+    return (str(triple.subject), str(triple.predicate), str(triple.object))
 
 
 def render(
@@ -88,24 +89,28 @@ def render(
     previous: dict[str, object] | None,
     catalogue_url: str,
 ) -> Rendered:
-    """Write (or keep) one disclosure's files."""
-    triples = jsonld.publication_triples_from_store(store, info.iri)
-    digest = publication_hash(triples)
+    """Write (or keep) one disclosure's files.
+
+    The graph is read from the store once and sorted once: the hash (N-Triples), the Turtle and the
+    N-Quads (the disclosure's graph, then the code labels in the code list graph, or the other way round
+    as the graph names sort) are written from that order, as :func:`budgetlod.formats.to_bytes` would sort them.
+    """
+    own, labels = jsonld.publication_parts_from_store(store, info.iri)
+    triples = sorted(dict.fromkeys(own + labels), key=_order)
+    digest = hashlib.sha256(to_bytes(triples, "nt", ordered=False)).hexdigest()
     if previous is not None and previous.get("hash") == digest:
         files = {k: FileInfo(**v) for k, v in previous["files"].items()}  # type: ignore[attr-defined]
         if all((out / f.path).is_file() for f in files.values()):
             return Rendered(info.iri, digest, files, unchanged=True)
-    graph = NamedNode(info.iri)
-    own = {t for t in store.quads_for_pattern(None, None, None, graph)}
-    own_triples = {q.triple for q in own}
-    quads = [
-        *own,
-        *(Quad(t.subject, t.predicate, t.object, NamedNode(CODELIST_GRAPH)) for t in triples if t not in own_triples),
-    ]
+    graph, codes = NamedNode(info.iri), NamedNode(CODELIST_GRAPH)
+    own_triples = set(own)
+    in_graph = [Quad(t.subject, t.predicate, t.object, graph) for t in triples if t in own_triples]
+    in_codes = [Quad(t.subject, t.predicate, t.object, codes) for t in triples if t not in own_triples]
+    quads = [*in_graph, *in_codes] if str(graph) <= str(codes) else [*in_codes, *in_graph]
     contents = {
         "jsonld": jsonld.dumps(jsonld.disclosure_document(triples)),
-        "ttl": to_bytes(triples, "ttl"),
-        "nq": to_bytes(quads, "nq"),
+        "ttl": to_bytes(triples, "ttl", ordered=False),
+        "nq": to_bytes(quads, "nq", ordered=False),
     }
     rendered = Rendered(info.iri, digest)
     for key, data in contents.items():
