@@ -74,13 +74,14 @@ def parse_stream(stream: Stream, reporter: Reporter) -> Disclosure:
     if not tables and not parts.headings and meta.phase is None:
         raise refuse("P004", reason="no title, part heading or standard table of the template")
     parts.contents = read_contents(parts, blocks, dropped_lines(reporter.findings))
-    review(parts, tables, meta, blocks, reporter)
+    other = parse_other_matters(parts.other, reporter)
+    review(parts, tables, meta, blocks, reporter, assets=other.assets)
     source, *more = stream.sources
     disclosure = Disclosure(source=source, meta=meta, tables=tables, more_sources=more)
     disclosure.profile = parse_profile(parts.profile, reporter)
     disclosure.narratives, disclosure.projects = parse_narrative(parts.narrative, reporter, unit=meta.unit)
     _resolve_function_codes(disclosure)
-    disclosure.other = parse_other_matters(parts.other, reporter)
+    disclosure.other = other
     disclosure.glossary = parse_glossary(parts.glossary, reporter, unit=meta.unit)
     _missing(disclosure, parts, reporter)
     place_findings(stream, reporter)

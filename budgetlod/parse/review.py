@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from budgetlod.findings import Reporter
-from budgetlod.model import Metadata, Table
+from budgetlod.model import Assets, Metadata, Table
 from budgetlod.parse.contents import ENUMERATOR
 from budgetlod.parse.naming import COMPILER_LINE, Candidate, unit_names
 from budgetlod.parse.parts import PART_HEADING, TABLES_TITLE, Entry, Parts, part_of
@@ -66,7 +66,14 @@ def placeholder(text: str) -> str | None:
     return found.group(0) if found else None
 
 
-def review(parts: Parts, tables: list[Table], meta: Metadata, blocks: list[Block], reporter: Reporter) -> None:
+def review(
+    parts: Parts,
+    tables: list[Table],
+    meta: Metadata,
+    blocks: list[Block],
+    reporter: Reporter,
+    assets: Assets | None = None,
+) -> None:
     """Report C03-C07 for one document (P118-P125; the sentences' and labels' checks: :mod:`.review_text`)."""
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     named = unit_names(parts, paragraphs)
@@ -79,7 +86,7 @@ def review(parts: Parts, tables: list[Table], meta: Metadata, blocks: list[Block
     _units(named, tables, paragraphs, reporter)
     if parts.contents:
         _contents(parts.contents, parts, tables, meta, paragraphs, reporter)
-    review_text(parts, tables, meta, {h.line for h in headings}, same_unit, reporter)
+    review_text(parts, tables, meta, {h.line for h in headings}, same_unit, reporter, assets)
 
 
 def _headings(parts: Parts, tables: list[Table], meta: Metadata, paragraphs: list[Paragraph]) -> Iterator[_Heading]:

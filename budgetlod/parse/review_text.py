@@ -25,8 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from budgetlod.findings import Reporter
-from budgetlod.model import Metadata, Table
-from budgetlod.parse.other import parse_other_matters
+from budgetlod.model import Assets, Metadata, Table
 from budgetlod.parse.parts import Parts
 from budgetlod.read.stream import Paragraph
 from budgetlod.text import squash
@@ -69,6 +68,7 @@ def review_text(
     done: set[int | None],
     same_unit: Callable[[str, str], bool],
     reporter: Reporter,
+    assets: Assets | None = None,
 ) -> None:
     """Report C04, C05 and C07 in the sentences (P123-P125). ``done``: the lines of the headings already checked
     for placeholders (P118), not looked at again for them; ``same_unit``: whether two printed names are one unit
@@ -76,7 +76,7 @@ def review_text(
     paragraphs = list(_paragraphs(parts))
     _placeholders([(where, p) for where, p in paragraphs if p.line not in done], tables, reporter)
     if meta.year is not None and meta.phase in ("预算", "决算"):
-        _dates(paragraphs, parts, meta.year, meta.phase, reporter)
+        _dates(paragraphs, assets, meta.year, meta.phase, reporter)
     if meta.unit and SENTENCE_PLACEHOLDER.search(meta.unit) is None:
         _units(paragraphs, meta.unit, same_unit, reporter)
 
@@ -127,8 +127,10 @@ def _placeholders(paragraphs: list[tuple[str, Paragraph]], tables: list[Table], 
 # --- C07: the dates figures are stated as of
 
 
-def _dates(paragraphs: list[tuple[str, Paragraph]], parts: Parts, year: int, phase: str, reporter: Reporter) -> None:
-    assets = parse_other_matters(parts.other, Reporter()).assets  # its date is blsh:AssetDateInYear's
+def _dates(
+    paragraphs: list[tuple[str, Paragraph]], assets: Assets | None, year: int, phase: str, reporter: Reporter
+) -> None:
+    """``assets``: the other matters' asset holding, whose date is blsh:AssetDateInYear's (not reported here)."""
     kept = (assets.as_of_line, assets.as_of) if assets and assets.as_of else None
     allowed = (year,) if phase == "决算" else (year - 1, year)
     expected = str(year) if phase == "决算" else f"{year - 1} or {year}"
