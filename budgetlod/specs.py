@@ -287,23 +287,36 @@ def family_specs(family_id: str) -> tuple[TableSpec, ...]:
     return tuple(by_id[t] for t in listed)
 
 
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
 @cache
-def function_classes() -> dict[str, str]:
-    """The 类 (three-digit codes) of the function code list by their name's key: 一般公共服务支出 -> 201; for a
-    side that prints names without codes (``coded_by_name``)."""
+def code_names(scheme: str, alternative: bool = False) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each concept of ``ontology/codelists/<scheme>.ttl`` with a notation: (notation, its Chinese prefLabels, and
+    with ``alternative`` its altLabels too), in the file's order."""
     from pyoxigraph import Literal, RdfFormat, parse
 
-    notation = "http://www.w3.org/2004/02/skos/core#notation"
-    pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    labels = {f"{SKOS}prefLabel", f"{SKOS}altLabel"} if alternative else {f"{SKOS}prefLabel"}
     codes: dict[str, str] = {}
-    names: dict[str, str] = {}
-    path = resources.folder("ontology") / "codelists" / "function.ttl"
+    names: dict[str, list[str]] = {}
+    path = resources.folder("ontology") / "codelists" / f"{scheme}.ttl"
     for triple in parse(path=str(path), format=RdfFormat.TURTLE):
         obj, subject = triple.object, triple.subject.value
         if not isinstance(obj, Literal):
             continue
-        if triple.predicate.value == notation:
+        if triple.predicate.value == f"{SKOS}notation":
             codes[subject] = obj.value
-        elif triple.predicate.value == pref and obj.language == "zh":
-            names[subject] = obj.value
-    return {label_key(names[s]): code for s, code in codes.items() if len(code) == 3 and code.isdigit() and s in names}
+        elif triple.predicate.value in labels and obj.language == "zh":
+            names.setdefault(subject, []).append(obj.value)
+    return tuple((code, tuple(names.get(subject, ()))) for subject, code in codes.items())
+
+
+@cache
+def function_classes() -> dict[str, str]:
+    """The 类 (three-digit codes) of the function code list by their name's key: 一般公共服务支出 -> 201; for a
+    side that prints names without codes (``coded_by_name``)."""
+    return {
+        label_key(names[0]): code
+        for code, names in code_names("function")
+        if len(code) == 3 and code.isdigit() and names
+    }

@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from corpus_checks import table_differences
 from named_queries import run
 
-from budgetlod.model import Disclosure, Row
+from budgetlod.model import Disclosure
 from budgetlod.parse.document import parse_text
 from budgetlod.query.run import open_store
 from budgetlod.rdf.graph import to_quads
@@ -76,34 +77,6 @@ def named(rows: Iterable[ExpectedRow], side: str | None, name: str) -> ExpectedR
     return found[0]
 
 
-def _matches(expected: ExpectedRow, row: Row) -> bool:
-    if row.side != expected.side:
-        return False
-    if expected.key is not None:
-        return row.key == expected.key
-    return tuple(row.codes) == expected.codes and row.name == expected.name
-
-
-def table_differences(g: GeneratedFinal, disclosure: Disclosure) -> list[str]:
-    problems = []
-    for tid, expected_rows in g.expected.items():
-        rows = list(disclosure.table(tid).rows)
-        used: set[int] = set()
-        for expected in expected_rows:
-            index = next((i for i, row in enumerate(rows) if i not in used and _matches(expected, row)), None)
-            if index is None:
-                if expected.values:
-                    problems.append(f"{tid} {expected.side} {expected.codes} {expected.name}: row not found")
-                continue
-            used.add(index)
-            values = {k: v for k, v in rows[index].values.items() if v is not None}
-            if values != expected.values or rows[index].invalid:
-                problems.append(f"{tid} {expected.name}: expected {expected.values}, parsed {values}")
-        problems += [f"{tid} line {row.line}: unexpected row {row.name!r}" for i, row in enumerate(rows)
-                     if i not in used and any(v is not None for v in row.values.values())]
-    return problems
-
-
 # --------------------------------------------------------------------------
 # The document.
 
@@ -134,7 +107,7 @@ def test_parses_back_exactly_with_family_final_2024() -> None:
     for g, d in finals():
         assert d.meta.family is not None and d.meta.family.family == "final-2024", g.file_name
         assert (d.meta.unit, d.meta.year, d.meta.phase, d.meta.level) == (g.unit, g.year, "决算", "部门")
-        problems += [f"{g.file_name}: {p}" for p in table_differences(g, d)]
+        problems += [f"{g.file_name}: {p}" for p in table_differences(g.expected, d)]
         problems += [f"{g.file_name}: {f.code} line {f.line}: {f.message}" for f in d.findings if f.severity != "info"]
     assert problems == [], "\n".join(problems[:30])
 

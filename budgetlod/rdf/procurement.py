@@ -37,14 +37,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad
 
-from budgetlod import resources
 from budgetlod.model import Level, Row
 from budgetlod.rdf import components as c
 from budgetlod.rdf.context import Context
 from budgetlod.rdf.iris import content_hash
 from budgetlod.rdf.terms import RDF_TYPE, n, zh
+from budgetlod.specs import code_names
 from budgetlod.text import label_key
 
 CATEGORY = "procurement"
@@ -68,31 +68,11 @@ class Place:
 def economic_names() -> dict[str, str]:
     """The economic code list's names (prefLabel and altLabel, zh) by their key -> the code; a name several codes
     share gets the longest, then the highest."""
-    from pyoxigraph import RdfFormat, parse
-
-    notation, labels = (
-        "http://www.w3.org/2004/02/skos/core#notation",
-        {
-            "http://www.w3.org/2004/02/skos/core#prefLabel",
-            "http://www.w3.org/2004/02/skos/core#altLabel",
-        },
-    )
-    codes: dict[str, str] = {}
-    names: dict[str, list[str]] = {}
-    path = resources.folder("ontology") / "codelists" / "economic.ttl"
-    for triple in parse(path=str(path), format=RdfFormat.TURTLE):
-        obj, subject = triple.object, triple.subject.value
-        if not isinstance(obj, Literal):
-            continue
-        if triple.predicate.value == notation:
-            codes[subject] = obj.value
-        elif triple.predicate.value in labels and obj.language == "zh":
-            names.setdefault(subject, []).append(obj.value)
     found: dict[str, str] = {}
-    for subject, code in codes.items():
+    for code, names in code_names("economic", alternative=True):
         if not code.isdigit():
             continue
-        for name in names.get(subject, ()):
+        for name in names:
             key = label_key(name)
             if key not in found or (len(code), code) > (len(found[key]), found[key]):
                 found[key] = code
