@@ -120,6 +120,7 @@ def values(triples: Iterable[Triple], subject: str, curie: str) -> set[str]:
 # --- conformance ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # pyshacl over the DCAT-AP shapes: ~20 s; CI runs it (--run-slow)
 def test_catalogue_conforms_to_dcat_ap_3_0_1(catalogue: list[Triple], infos: list[DatasetInfo]) -> None:
     """shapes.ttl with range.ttl: not one Violation (nor any other result) on 51 datasets."""
     assert len(infos) == GENERATED + 1

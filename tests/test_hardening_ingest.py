@@ -147,6 +147,7 @@ def test_converting_in_this_process_catches_the_exception_too(tmp_path: Path, mo
     assert set(count_triples(open_reader(tmp_path / "store"))) == {SAMPLE_GRAPH} | VOCABULARY
 
 
+@pytest.mark.slow  # waits for limits to pass: ~12 s; CI runs it (--run-slow)
 def test_a_worker_that_dies_or_passes_a_limit_fails_its_file_and_a_new_worker_goes_on(
         tmp_path: Path, faults: dict[str, str]) -> None:
     corpus, store = tmp_path / "corpus", tmp_path / "store"

@@ -251,6 +251,7 @@ def test_a_javascript_iri_in_an_answer_never_becomes_a_link(browser: object, har
 # --- 4. runaways do not starve the others ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # six runaway queries run to their limits: ~10 s; CI runs it (--run-slow)
 def test_six_runaways_leave_a_trivial_query_and_a_page_answered(hard_server: LiveServer) -> None:
     with concurrent.futures.ThreadPoolExecutor(6) as pool:
         runaways = [pool.submit(sparql, hard_server, RUNAWAY) for _ in range(6)]

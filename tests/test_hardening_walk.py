@@ -59,6 +59,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow  # a run stopped and rerun: ~23 s; CI runs it (--run-slow)
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find the workers")
 def test_sigterm_stops_the_run_exit_143_and_a_rerun_completes(tmp_path: Path) -> None:
     corpus, store = tmp_path / "corpus", tmp_path / "store"

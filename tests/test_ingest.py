@@ -134,6 +134,7 @@ def test_the_tsv_report_has_a_header_and_a_line_per_file(tmp_path: Path) -> None
     assert rows[1][8] == "file is empty" and rows[0][2] == SAMPLE_GRAPH
 
 
+@pytest.mark.slow  # a run interrupted and rerun: ~26 s; CI runs it (--run-slow)
 def test_ctrl_c_publishes_what_was_loaded_exits_130_and_a_rerun_completes(tmp_path: Path) -> None:
     corpus, store = tmp_path / "corpus", tmp_path / "store"
     write_corpus(corpus, seed=36, count=60)

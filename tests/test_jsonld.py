@@ -389,6 +389,7 @@ def test_framed_document_is_pyld_stock_framing(publication: list[Triple]) -> Non
     assert pub.dumps(fast) == pub.dumps(stock)
 
 
+@pytest.mark.slow  # six documents framed twice, once by stock pyld: ~16 s; CI runs it (--run-slow)
 def test_direct_framing_is_pyld_stock_framing(
     publication: list[Triple], generated_publications: list[list[Triple]]
 ) -> None:

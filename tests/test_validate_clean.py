@@ -34,7 +34,8 @@ def test_the_sample_gives_no_violation() -> None:
 
 
 # two seeds in the default run, all in CI (--run-slow): each is a generated document validated in full (~20 s busy)
-@pytest.mark.parametrize("seed", [s if s in SEEDS[:2] else pytest.param(s, marks=pytest.mark.slow) for s in SEEDS])
+# one seed in the default run, all in CI (--run-slow): each is a generated document validated in full (~25 s)
+@pytest.mark.parametrize("seed", [s if s in SEEDS[:1] else pytest.param(s, marks=pytest.mark.slow) for s in SEEDS])
 def test_clean_generated_documents_give_no_violation(seed: int) -> None:
     failures: dict[str, list[str]] = {}
     for index in range(PER_SEED):

@@ -63,6 +63,7 @@ def test_shape_examples_give_the_same_results(case: dict[str, Any]) -> None:
     assert direct.conforms == all(r.severity != "violation" for r in reference)
 
 
+@pytest.mark.slow  # every error kind through both evaluators: ~14 s; CI runs it (--run-slow)
 def test_sample_and_generated_documents_with_every_error_kind() -> None:
     texts = [SAMPLE.read_text(encoding="utf-8")] + [generate(5, i).text for i in range(3)]
     texts += [generate(9, i, errors=[kind]).text for i, kind in enumerate(ERROR_KINDS)]
