@@ -200,6 +200,13 @@ class Doc:
             self.lines.append(Line())
         return line
 
+    def header(self, *rows: list[str]) -> None:
+        """A Markdown table's header rows (the separator under the first), as the tables of every family print them."""
+        for i, cells in enumerate(rows):
+            self.lines.append(Line(text="| " + " | ".join(cells) + " |"))
+            if i == 0:
+                self.lines.append(Line(text="|" + "|".join("------" for _ in cells) + "|"))
+
     def row(self, cells: list[str]) -> Line:
         line = Line(cells=list(cells))
         self.lines.append(line)

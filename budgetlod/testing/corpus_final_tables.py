@@ -232,12 +232,6 @@ def _heading(doc: Doc, number: int, unit: str) -> str:
     return tid
 
 
-def _header(doc: Doc, *rows: list[str]) -> None:
-    for i, cells in enumerate(rows):
-        doc.lines.append(Line(text="| " + " | ".join(cells) + " |"))
-        if i == 0:
-            doc.lines.append(Line(text="|" + "|".join("------" for _ in cells) + "|"))
-
 
 def _end(doc: Doc, number: int) -> None:
     """The end of table ``number``. The template's note under it (:data:`NOTES`, 注：本表反映…) is not printed:
@@ -297,7 +291,7 @@ def _classes(by_class: dict[str, dict[str, int]]) -> list[tuple[str, str, dict[s
 def write_final_tables(doc: Doc, fig: FinalFigures, unit: str) -> None:
     # 表1
     tid = _heading(doc, 1, unit)
-    _header(doc, ["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"])
+    doc.header(["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"])
     income = [(label, key, sum(fig.income[g] for g in groups)) for label, key, groups in F01_INCOME]
     by_class = {code: {"决算数": amount} for code, amount in fig.classes.items()}
     bottom: list[tuple[Left | None, Right | None]] = [
@@ -310,18 +304,18 @@ def write_final_tables(doc: Doc, fig: FinalFigures, unit: str) -> None:
     _end(doc, 1)
     # 表2, 表3
     tid = _heading(doc, 2, unit)
-    _header(doc, ["功能分类科目编码", "", "", "科目名称", *F02_COLUMNS],
+    doc.header(["功能分类科目编码", "", "", "科目名称", *F02_COLUMNS],
             ["类", "款", "项", "", *[""] * len(F02_COLUMNS)])
     _function_table(doc, tid, fig.f02, F02_COLUMNS)
     _end(doc, 2)
     tid = _heading(doc, 3, unit)
-    _header(doc, ["功能分类科目编码", "", "", "科目名称", *F03_COLUMNS],
+    doc.header(["功能分类科目编码", "", "", "科目名称", *F03_COLUMNS],
             ["类", "款", "项", "", *[""] * len(F03_COLUMNS)])
     _function_table(doc, tid, fig.f03, F03_COLUMNS)
     _end(doc, 3)
     # 表4
     tid = _heading(doc, 4, unit)
-    _header(doc, ["收入", "", "支出", "", "", "", ""], ["项目", "决算数", "项目", *F04_COLUMNS])
+    doc.header(["收入", "", "支出", "", "", "", ""], ["项目", "决算数", "项目", *F04_COLUMNS])
     income = [("一、一般公共预算财政拨款", "gpb", fig.income["gpb"]),
               ("二、政府性基金预算财政拨款", "fund", fig.income["fund"]),
               ("三、国有资本经营预算财政拨款", "soce", fig.income["soce"])]
@@ -341,14 +335,14 @@ def write_final_tables(doc: Doc, fig: FinalFigures, unit: str) -> None:
     _end(doc, 4)
     # 表5
     tid = _heading(doc, 5, unit)
-    _header(doc, ["功能分类科目编码", "", "", "科目名称", *F05_COLUMNS], ["类", "款", "项", "", "", "", ""])
+    doc.header(["功能分类科目编码", "", "", "科目名称", *F05_COLUMNS], ["类", "款", "项", "", "", "", ""])
     _function_table(doc, tid, fig.f05, F05_COLUMNS)
     _end(doc, 5)
     _write_f06(doc, fig, unit)
     _write_f07(doc, fig, unit)
     for number, group, word in ((8, "fund", "政府性基金预算"), (9, "soce", "国有资本经营预算")):
         tid = _heading(doc, number, unit)
-        _header(doc, ["功能分类科目编码", "", "", "科目名称", "年初结转和结余", "本年收入", "本年支出", "", "",
+        doc.header(["功能分类科目编码", "", "", "科目名称", "年初结转和结余", "本年收入", "本年支出", "", "",
                       "年末结转和结余"], ["类", "款", "项", "", "", "", "小计", "基本支出", "项目支出", ""])
         leaves = fig.fund_tables[group]
         if leaves:
@@ -365,7 +359,7 @@ def write_final_tables(doc: Doc, fig: FinalFigures, unit: str) -> None:
 def _write_f06(doc: Doc, fig: FinalFigures, unit: str) -> None:
     """Basic expenditure by economic class: 人员经费 classes (301, 303), 公用经费 (302), then the two totals."""
     tid = _heading(doc, 6, unit)
-    _header(doc, ["经济分类科目编码", "", "科目名称", "决算数"], ["类", "款", "", ""])
+    doc.header(["经济分类科目编码", "", "科目名称", "决算数"], ["类", "款", "", ""])
     leaves = {code: {"决算数": amount} for code, amount in fig.econ.items()}
     classes: dict[str, int] = {}
     for code, amount in fig.econ.items():
@@ -385,7 +379,7 @@ def _write_f06(doc: Doc, fig: FinalFigures, unit: str) -> None:
 
 def _write_f07(doc: Doc, fig: FinalFigures, unit: str) -> None:
     tid = _heading(doc, 7, unit)
-    _header(doc, ["名称", "合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", "", "", "",
+    doc.header(["名称", "合计", "", "因公出国（境）费", "", "公务用车购置及运行费", "", "", "", "", "",
                   "公务接待费", ""],
             ["", "", "", "", "", "小计", "", "公务用车购置费", "", "公务用车运行费", "", "", ""],
             ["", *["预算数", "决算数"] * 6])

@@ -156,12 +156,6 @@ def _heading(doc: Doc, number: int, unit: str) -> str:
     return tid
 
 
-def _header(doc: Doc, *rows: list[str]) -> None:
-    for i, cells in enumerate(rows):
-        doc.lines.append(Line(text="| " + " | ".join(cells) + " |"))
-        if i == 0:
-            doc.lines.append(Line(text="|" + "|".join("------" for _ in cells) + "|"))
-
 
 def _end(doc: Doc) -> None:
     doc.lines.append(Line())
@@ -175,7 +169,7 @@ def _expect(doc: Doc, tid: str, side: str | None, name: str, values: dict[str, i
 
 def _write_j01(doc: Doc, fig: JsFigures, unit: str) -> None:
     tid = _heading(doc, 1, unit)
-    _header(doc, ["收入", "", "支出", "", "", ""], ["", "", "功能分类", "", "支出用途", ""],
+    doc.header(["收入", "", "支出", "", "", ""], ["", "", "功能分类", "", "支出用途", ""],
             ["项目名称", "金额", "功能科目名称", "金额", "项目名称", "金额"])
     income = [("一、财政拨款", "财政拨款", "fiscal", fig.g("gpb", "fund")),
               (" 1.一般公共预算", "一般公共预算", "gpb", fig.g("gpb")),
@@ -212,7 +206,7 @@ def _write_j01(doc: Doc, fig: JsFigures, unit: str) -> None:
 
 def _write_j02(doc: Doc, fig: JsFigures, unit: str) -> None:
     tid = _heading(doc, 2, unit)
-    _header(doc, ["项目名称", "", "金额"])
+    doc.header(["项目名称", "", "金额"])
     rows = [("收入总计", "", "income_total", fig.g("gpb", "fund", "special", "service", "business", "other")),
             ("一般公共预算资金", "小计", "gpb", fig.g("gpb")),
             ("", "公共财政拨款(补助)资金", "gpb_appropriation", fig.g("gpb")),
@@ -235,7 +229,7 @@ def _write_j02(doc: Doc, fig: JsFigures, unit: str) -> None:
 
 def _write_j03(doc: Doc, fig: JsFigures, unit: str) -> None:
     tid = _heading(doc, 3, unit)
-    _header(doc, ["合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"])
+    doc.header(["合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"])
     values = {"合计": fig.total, "基本支出": fig.basic, "项目支出": fig.project}
     doc.row([cell(fig.total), cell(fig.basic), cell(fig.project), "", ""])
     _expect(doc, tid, None, "", values)
@@ -244,7 +238,7 @@ def _write_j03(doc: Doc, fig: JsFigures, unit: str) -> None:
 
 def _write_j04(doc: Doc, fig: JsFigures, unit: str) -> None:
     tid = _heading(doc, 4, unit)
-    _header(doc, ["收入", "", "支出", ""], ["", "", "支出用途", ""], ["项目名称", "金额", "项目名称", "金额"])
+    doc.header(["收入", "", "支出", ""], ["", "", "支出用途", ""], ["项目名称", "金额", "项目名称", "金额"])
     fiscal = fig.g("gpb", "fund")
     rows = [(("一、一般公共预算", "一般公共预算", "gpb", fig.g("gpb")), ("一、基本支出", "基本支出", fig.basic)),
             (("二、政府性基金预算", "政府性基金预算", "fund", fig.g("fund")),
@@ -264,7 +258,7 @@ def _write_j04(doc: Doc, fig: JsFigures, unit: str) -> None:
 def _coded(doc: Doc, tid: str, leaves: dict[str, dict[str, int]], names: dict[str, str], header: list[str],
            column: str = "金额") -> None:
     """A coded table: 编码 | 名称 | amount, the 合计 row first, then each class above its lines."""
-    _header(doc, header)
+    doc.header(header)
     total = sum(v[column] for v in leaves.values())
     if not leaves:
         doc.row(["", "合计", ""])
@@ -285,7 +279,7 @@ def _econ_leaves(econ: dict[str, int], column: str, only: str = "") -> dict[str,
 
 
 def _economic(doc: Doc, tid: str, leaves: dict[str, dict[str, int]], header: list[str], column: str) -> None:
-    _header(doc, header)
+    doc.header(header)
     total = sum(v[column] for v in leaves.values())
     doc.row(["", "合计", cell(total)])
     _expect(doc, tid, None, "合计", {column: total})
@@ -302,7 +296,7 @@ def _economic(doc: Doc, tid: str, leaves: dict[str, dict[str, int]], header: lis
 
 def _write_j09(doc: Doc, fig: JsFigures, unit: str) -> None:
     tid = _heading(doc, 9, unit)
-    _header(doc, ["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
+    doc.header(["合计", "“三公”经费", "", "", "", "", "", "会议费", "培训费"],
             ["", "小计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费", "", ""],
             ["", "", "", "小计", "公务用车购置费", "公务用车运行维护费", "", "", ""])
     values = {path: fig.sangong[key] for path, key in J09_COLUMNS}
@@ -313,7 +307,7 @@ def _write_j09(doc: Doc, fig: JsFigures, unit: str) -> None:
 
 def _write_j12(doc: Doc, fig: JsFigures, unit: str) -> None:
     tid = _heading(doc, 12, unit)
-    _header(doc, ["采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"])
+    doc.header(["采购品目大类", "专项名称", "经济科目", "采购物品名称", "采购组织形式", "总计"])
     total = fig.procurement_total
     doc.row(["合计", "", "", "", "", cell(total)])
     _expect(doc, tid, None, "合计", {"总计": total})
