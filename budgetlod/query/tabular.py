@@ -45,28 +45,11 @@ from budgetlod.errors import BudgetlodError
 from budgetlod.prefixes import XSD
 from budgetlod.query.library import NamedQuery
 from budgetlod.query.run import Cell, Result
+from budgetlod.store.canonical import INTEGER_TYPES
 
 YEAR_IRI = "http://reference.data.gov.uk/id/year/"
 _YEAR = re.compile(re.escape(YEAR_IRI) + r"(-?[0-9]{4,})")
 _GYEAR = re.compile(r"(-?[0-9]{4,})(?:Z|[+-][0-9]{2}:[0-9]{2})?")
-INTEGER_TYPES = {
-    f"{XSD}{t}"
-    for t in (
-        "integer",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    )
-}
 DECIMAL_TYPES = {f"{XSD}decimal", f"{XSD}double", f"{XSD}float"}
 KINDS = ("decimal", "integer", "year", "boolean", "iri", "string")
 CSVW_DATATYPES = {
