@@ -1,24 +1,20 @@
 """The DCAT-AP 3.0.1 SHACL shapes and the findings they give on a catalogue's triples.
 
-The shapes are not in the repository: the folder they come from (``shared/conformance/``, SEMICeu/DCAT-AP
-``releases/3.0.1``) asks that they be read where they are, not copied in. They are found in
-``$BUDGETLOD_CONFORMANCE/dcat-ap-3.0.1/`` or else ``../shared/conformance/dcat-ap-3.0.1/`` beside the repository;
-a test that needs them skips, with that reason, without them — a skip that fails a CI run (tests/allowed-skips.txt).
+The shapes are vendored, unchanged, in ``tests/conformance/dcat-ap-3.0.1/`` (SEMICeu/DCAT-AP ``releases/3.0.1``,
+CC BY 4.0: its README says where from and under what licence; tests/test_conformance_copy.py keeps the bytes), so
+every clone checks conformance.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 import pyshacl
-import pytest
 import rdflib
 from pyoxigraph import RdfFormat, Triple, serialize
 
-CONFORMANCE = os.environ.get("BUDGETLOD_CONFORMANCE") or Path(__file__).resolve().parents[2] / "shared" / "conformance"
-SHAPES = Path(CONFORMANCE) / "dcat-ap-3.0.1"
+SHAPES = Path(__file__).resolve().parent / "conformance" / "dcat-ap-3.0.1"
 
 NS = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -46,10 +42,7 @@ def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
     return rdflib.Graph().parse(data=serialize(list(triples), format=RdfFormat.N_TRIPLES), format="nt")
 
 
-def shapes_or_skip(*names: str) -> rdflib.Graph:
-    if not SHAPES.is_dir():
-        pytest.skip(f"needs the DCAT-AP 3.0.1 shapes: {SHAPES} is absent (lay shared/conformance beside the "
-                    "repository or set BUDGETLOD_CONFORMANCE to a folder holding dcat-ap-3.0.1/)")
+def shapes(*names: str) -> rdflib.Graph:
     graph = rdflib.Graph()
     for name in names:
         graph.parse(SHAPES / name, format="turtle")
@@ -64,7 +57,7 @@ def findings(triples: Iterable[Triple], *shape_files: str, details: bool = False
     (severity, focus classes, path, component) and the focus node."""
     data = to_rdflib(triples)
     _, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes_or_skip(*shape_files), inference="none", allow_warnings=True
+        data, shacl_graph=shapes(*shape_files), inference="none", allow_warnings=True
     )
     assert isinstance(report, rdflib.Graph)
     sh = rdflib.Namespace(NS["sh"])

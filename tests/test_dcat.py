@@ -1,6 +1,6 @@
 """The DCAT-AP catalogue (budgetlod.publish.catalog) of the sample and 50 generated disclosures.
 
-* Against the official DCAT-AP 3.0.1 SHACL shapes (``../shared/conformance/dcat-ap-3.0.1/``): zero Violations
+* Against the official DCAT-AP 3.0.1 SHACL shapes (vendored in ``tests/conformance/dcat-ap-3.0.1/``): zero Violations
   from ``shapes.ttl`` with ``range.ttl``; the findings that remain from ``shapes_recommended.ttl`` and
   ``mdr-vocabularies.shape.ttl`` are exactly those listed, with reasons, in ``docs/dcat-ap.md``.
 * The validation can fail: a dataset without a title gives the one Violation DCAT-AP defines for it.
