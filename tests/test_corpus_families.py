@@ -78,6 +78,7 @@ def test_narrative_amounts_parse_back(family: str) -> None:
     assert problems == [], "\n".join(problems[:30])
 
 
+@pytest.mark.slow  # ~6 s a family: CI, --run-slow
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_generated_documents_give_no_violation(family: str) -> None:
     failures = {}

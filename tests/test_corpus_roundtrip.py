@@ -64,6 +64,7 @@ def _agreement(fact: NarrativeFact, expected: ExpectedFact, attributes: tuple[st
     return sum(getattr(fact, a) == getattr(expected, a) for a in attributes)
 
 
+@pytest.mark.slow  # 200 documents parsed and mapped (~6 s): CI, --run-slow
 def test_at_least_200_documents() -> None:
     assert len(parsed()) >= 200
 

@@ -38,6 +38,7 @@ def test_the_seeds_are_there() -> None:
     assert all(text.strip() for text in SEEDS.values())
 
 
+@pytest.mark.slow  # 200 mutated documents (~9 s): CI, --run-slow; bench/fuzz.py runs 100,000
 @settings(
     max_examples=200,
     deadline=None,
