@@ -76,7 +76,7 @@ def test_suffix_gives_rdf_that_parses_back(live_server: Any, live_store: Path, l
         store = Store.read_only(str((live_store / "current").resolve()))
         expected = publication_triples_from_store(store, BASE + local)
         assert set(triples(answer, fmt)) == set(expected)
-        assert len(expected) > 3942  # the sample's graph, plus the labels
+        assert len(expected) > 4060  # the sample's graph, plus the labels
     else:
         assert subjects(answer, fmt) == {BASE + local}
     graph = rdflib_graph(answer, suffix)

@@ -28,7 +28,7 @@ from budgetlod.store.remote import GraphState, RemoteGraphError, RemoteOptions, 
 from budgetlod.store.sparql_client import Credentials, EndpointError, RemoteConfigError, RemoteStoreError, Retry
 from budgetlod.store.staging import PROBE_GRAPH, STAGING_PREFIX, batches, commit_update, guard, with_decimal_point
 
-SAMPLE_TRIPLES = 3942
+SAMPLE_TRIPLES = 4060
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PRINTED = "https://w3id.org/budgetlod/ontology#printedValue"
 
@@ -176,7 +176,7 @@ def test_unreachable_endpoint_names_the_url_after_retrying() -> None:
 
 @needs_virtuoso
 def test_sample_round_trip_exact(virtuoso: Virtuoso, sample: Converted, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sample's 3,942 triples loaded through /sparql-auth, with the credentials taken from the environment,
+    """The sample's 4,060 triples loaded through /sparql-auth, with the credentials taken from the environment,
     come back as the same set (compared by value); every figure is the same number and every printed figure
     (bl:printedValue) the same text."""
     for name, value in virtuoso.environment.items():
@@ -210,7 +210,7 @@ def test_virtuoso_keeps_decimal_values_not_lexical_forms(virtuoso: Virtuoso) -> 
 
 @needs_virtuoso
 def test_reingest_replaces_without_duplicates(virtuoso: Virtuoso, sample: Converted) -> None:
-    """Loading the same graph again leaves 3,942 triples (no duplicates); loading another version leaves exactly
+    """Loading the same graph again leaves 4,060 triples (no duplicates); loading another version leaves exactly
     that version (triples not in it are gone: replace, not merge); no staging graph is left."""
     store = remote(virtuoso)
     graph = "https://example.org/test/reingest"
@@ -234,7 +234,7 @@ def test_vocabulary_loads(virtuoso: Virtuoso) -> None:
     by_graph: dict[str, list[Quad]] = {}
     for quad in vocabulary_quads():
         by_graph.setdefault(quad.graph_name.value, []).append(quad)  # type: ignore[union-attr]
-    assert {g: len(canonical_triples(q)) for g, q in by_graph.items()} == {ONTOLOGY_GRAPH: 3706, CODELIST_GRAPH: 4302}
+    assert {g: len(canonical_triples(q)) for g, q in by_graph.items()} == {ONTOLOGY_GRAPH: 3714, CODELIST_GRAPH: 4302}
     assert {ONTOLOGY_GRAPH, CODELIST_GRAPH} <= store.graph_names()
     for graph, quads in by_graph.items():
         assert canonical_triples(content(store, graph)) == canonical_triples(quads), graph

@@ -29,11 +29,13 @@ from budgetlod.rdf import counts, generic, procurement
 from budgetlod.rdf.context import Context
 from budgetlod.rdf.dsd import table_dimensions
 from budgetlod.rdf.iris import content_hash, safe
-from budgetlod.rdf.terms import RDF_TYPE, XSD_BOOLEAN, decimal, integer, n, zh
+from budgetlod.rdf.terms import RDF_TYPE, XSD_BOOLEAN, boolean, decimal, integer, n, zh
 from budgetlod.specs import ColumnSpec, NamedRow, TableSpec, spec
 from budgetlod.text import label_key
 
 UNIT_POWERS = {"元": 0, "千元": 3, "万元": 4, "百万元": 6, "亿元": 8}
+LEAF = iri("bl:leaf")
+TRUE, FALSE = boolean(True), boolean(False)
 
 
 @cache
@@ -159,6 +161,7 @@ def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode
     codes_seen: set[str] = set()
     placed = procurement.CATEGORY in table_dimensions(table_spec)  # 政府采购预算表: rows placed in its hierarchy
     places = procurement.places(table.rows) if placed else []
+    finer = {} if placed else _finer_codes(table_spec, table)
     for index, row in enumerate(table.rows):
         if _uncoded(table_spec, row):
             continue  # mapped generically (unmapped_cells)
@@ -176,6 +179,7 @@ def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode
         if keys[row_key] > 1:
             row_key = f"{row_key}~{keys[row_key]}"
         columns = _columns(table_spec, row)
+        leaves = not placed and _leaf_row(table_spec, row)
         for path, value in row.values.items():
             column = columns.get(path)
             if column is None:
@@ -183,8 +187,35 @@ def _cells(ctx: Context, table: Table, table_spec: TableSpec, dataset: NamedNode
             if path in row.invalid:
                 yield from _unreadable(ctx, table_spec, dataset, row, row_key, column, row.invalid[path])
             elif value is not None:
-                yield from _observation(ctx, table, table_spec, dataset, row, row_key, dims, column, value)
+                leaf = row.code not in finer.get(path, ()) if leaves else None
+                yield from _observation(ctx, table, table_spec, dataset, row, row_key, dims, column, value, leaf)
         yield from _row_concepts(ctx, table_spec, row, dims, codes_seen)
+
+
+def _leaf_row(table_spec: TableSpec, row: Row) -> bool:
+    """A row whose figures get ``bl:leaf``: it prints a code of the table's (or side's) coded classification —
+    not a total, not a named row such as 人员经费合计."""
+    coded = table_spec.side(row.side).coded if row.side else table_spec.coded
+    return bool(coded) and bool(row.code) and row.level != "total" and _named(table_spec, row) is None
+
+
+def _finer_codes(table_spec: TableSpec, table: Table) -> dict[str, set[str]]:
+    """Column path -> the codes that have a finer code printed with a figure in that column: every
+    proper prefix of a coded row's code (政府收支分类科目 and 部门预算支出经济分类 codes begin with their parent's: 201
+    → 20103 → 2010350). A figure whose code is not in the set is a leaf (``bl:leaf true``): summing the leaves
+    of a column never counts a figure twice, even where a document leaves a 款 row out. By column, not by side
+    (blsh:LeafFlagAgreesWithCodes checks the same): the sides of a table that code their rows code different
+    classifications, whose codes never begin with one another's (收入 1…, 功能 2…, 经济 3… and 5…)."""
+    finer: dict[str, set[str]] = {}
+    for row in table.rows:
+        if not _leaf_row(table_spec, row):
+            continue
+        code = row.code
+        prefixes = [code[:k] for k in range(1, len(code))]
+        for path, value in row.values.items():
+            if value is not None and path not in row.invalid:
+                finer.setdefault(path, set()).update(prefixes)
+    return finer
 
 
 def _uncoded(table_spec: TableSpec, row: Row) -> bool:
@@ -255,7 +286,10 @@ def _observation(
     dims: dict[str, str],
     column: ColumnSpec,
     value: Decimal,
+    leaf: bool | None = None,
 ) -> Iterator[Quad]:
+    """The observation of one figure; ``leaf`` (a coded row's figure): whether no finer code of the table prints a
+    figure in its column (``bl:leaf``)."""
     g = ctx.graph
     obs = NamedNode(ctx.minter.observation(dataset.value, row_key, column.slug))
     operation = column.operation or (table_spec.side(row.side).operation if row.side else table_spec.operation)
@@ -289,6 +323,8 @@ def _observation(
         yield Quad(obs, n("bl:printedCode"), Literal(row.code), g)
     if row.key:
         yield Quad(obs, n("bl:rowKey"), Literal(row.key), g)
+    if leaf is not None:
+        yield Quad(obs, NamedNode(LEAF), TRUE if leaf else FALSE, g)
 
 
 def _phase(ctx: Context, column: ColumnSpec) -> str:
