@@ -57,7 +57,7 @@ from budgetlod.rdf.vocabulary import vocabulary_quads
 from budgetlod.store.canonical import canonical_triples
 from budgetlod.store.remote import RemoteStore
 from budgetlod.store.sparql_client import RemoteStoreError
-from budgetlod.store.staging import GraphState, RemoteGraphError, staging_graph
+from budgetlod.store.staging import GraphState, RemoteGraphError
 
 __all__ = ["MAX_FAILURES", "RemoteWriter", "ingest_remote", "open_remote", "remote_sources", "state_folder"]
 
@@ -144,7 +144,7 @@ class RemoteWriter:
 
     def add(self, entry: Entry, nquads: bytes) -> None:
         assert self.manifest is not None
-        staging = staging_graph(entry.graph)
+        staging = self.store.staging_graph(entry.graph)
         self.left.add(staging)
         self._write_list()
         try:

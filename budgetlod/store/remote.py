@@ -18,6 +18,8 @@ pasted in as text; a result the server cut short (Virtuoso's ``X-SPARQL-MaxRows`
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -78,6 +80,8 @@ PROLOGUE = re.compile(r"(?:\s*(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>))+\s
 class ResultTruncated(RemoteStoreError):
     """The server answered only part of the result (a row cap or a timeout of its own)."""
 
+
+_WRITERS = itertools.count(1)  # RemoteStore.writer
 
 @dataclass(frozen=True)
 class RemoteOptions:
@@ -156,6 +160,10 @@ class RemoteStore:
             query_url, update_url=update_url, gsp_url=gsp_url, credentials=credentials, retry=retry, sleep=sleep
         )
         self._needs_point: bool | None = None  # see _decimal_point
+        # this writer's token in its staging graphs' names (budgetlod.store.staging.staging_graph): the process, the
+        # moment it was made and its number in the process, so that concurrent writers never stage one graph into
+        # the same place
+        self.writer = f"w{os.getpid():x}-{time.time_ns() // 1_000_000:x}-{next(_WRITERS)}"
 
     @classmethod
     def from_environment(
@@ -255,6 +263,10 @@ class RemoteStore:
         """The named graphs holding triples, staging graphs left out (on Virtuoso its system graphs are in)."""
         return {g for g in self._all_graphs() if not g.startswith(STAGING_PREFIX)}
 
+    def staging_graph(self, graph: str) -> str:
+        """Where this writer stages ``graph``'s new content (``urn:budgetlod:staging:<writer>:<graph>``)."""
+        return staging_graph(graph, self.writer)
+
     def staging_graphs(self) -> set[str]:
         """Staging graphs left behind by failed replacements."""
         return {g for g in self._all_graphs() if g.startswith(STAGING_PREFIX)}
@@ -306,7 +318,7 @@ class RemoteStore:
         return len(triples)
 
     def _stage_and_commit(self, graph: str, triples: list[Triple], expected: int) -> None:
-        staging = staging_graph(graph)
+        staging = self.staging_graph(graph)
         timeout = self.options.update_timeout
         try:
             self._stage(staging, triples, timeout)

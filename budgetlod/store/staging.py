@@ -1,7 +1,8 @@
 """The staging protocol of the remote store: how a named graph is replaced so that the live graph is the old
 content or the new, never half, whatever fails and however often a request is retried.
 
-1. **stage** — the triples go into a staging graph ``urn:budgetlod:staging:<graph>`` (:func:`staging_graph`):
+1. **stage** — the triples go into a staging graph ``urn:budgetlod:staging:<writer>:<graph>`` (:func:`staging_graph`;
+   the writer's token is the writing process's own, so concurrent writers of one graph never share it):
    ``DROP SILENT GRAPH <staging> ; INSERT DATA { GRAPH <staging> { … } }`` and further ``INSERT DATA``
    batches below the server's limits (:func:`batches`; ``RemoteOptions.batch_triples``/``batch_bytes``), or
    one Graph Store Protocol PUT when a GSP endpoint is given. Every request is idempotent, so a transient
@@ -72,7 +73,8 @@ class RemoteGraphError(RemoteStoreError):
         if note:
             message += f" ({note})"
         if staging:
-            message += f"; the staging graph <{staging}> is left behind (dropped by the next replacement)"
+            message += (f"; the staging graph <{staging}> is left behind (the next `budgetlod ingest` with the same "
+                        "--state folder drops it)")
         super().__init__(message)
         self.graph = graph
         self.state = state
@@ -89,9 +91,12 @@ def with_decimal_point(triple: Triple) -> Triple:
     return triple
 
 
-def staging_graph(graph: str) -> str:
-    """Where a graph's new content is staged before it replaces the live graph."""
-    return STAGING_PREFIX + graph
+def staging_graph(graph: str, writer: str = "") -> str:
+    """Where a graph's new content is staged before it replaces the live graph: ``urn:budgetlod:staging:<g>``, or
+    with a writer's token ``urn:budgetlod:staging:<writer>:<g>`` — each :class:`~budgetlod.store.remote.RemoteStore`
+    has its own, so that writers replacing the same graph at once (several ingest processes, each writing the
+    ontology and code lists) never stage into one graph and drop each other's copy."""
+    return f"{STAGING_PREFIX}{writer}:{graph}" if writer else STAGING_PREFIX + graph
 
 
 def guard(triples: Sequence[Triple]) -> str | None:
