@@ -111,7 +111,7 @@ class _Block:
 
 def tables_of(store: QuadReader, disclosure: str, href: Callable[[str], str], lang: str) -> list[RebuiltTable]:
     """Every table of a disclosure, in table-number order."""
-    metas = select(store, TABLES_QUERY, limit=100, disclosure=NamedNode(disclosure))
+    metas = select(store, TABLES_QUERY, limit=100, disclosure=NamedNode(disclosure), g=NamedNode(disclosure))
     return [_rebuild(store, meta, href, lang) for meta in _unique(metas)]
 
 
@@ -149,8 +149,10 @@ def _rebuild(store: QuadReader, meta: QuerySolution, href: Callable[[str], str],
         note=value(meta, "note") or "",
     )
     node = NamedNode(table_iri)
-    solutions = select(store, CELLS_QUERY, limit=MAX_CELLS, table=node)
-    solutions += select(store, UNREADABLE_QUERY, limit=MAX_CELLS, table=node)
+    graph = value(meta, "g")  # the table's graph: the cell queries read that graph only (describe.py)
+    within = {"g": NamedNode(graph)} if graph else {}
+    solutions = select(store, CELLS_QUERY, limit=MAX_CELLS, table=node, **within)
+    solutions += select(store, UNREADABLE_QUERY, limit=MAX_CELLS, table=node, **within)
     sides: dict[str | None, dict[int, _Row]] = {}
     for solution in solutions:
         cell_iri = value(solution, "cell") or ""
