@@ -348,3 +348,17 @@ def test_the_index_lists_unit_year_kind_and_title(example_site: tuple[Path, subp
         ],
     ]
     assert '<p class="muted">公开文件数：2 · <a href="catalog.ttl">' in (out / "index.html").read_text("utf-8")
+
+
+def test_two_workers_write_the_same_site_as_one(store: Path, tmp_path: Path) -> None:
+    """With ``jobs`` 2 the dump is written by a worker while the other renders, and each disclosure's CSV and data
+    package by the worker that renders it: the site is the same, file for file and byte for byte, as with one."""
+    sites = {}
+    for jobs in (1, 2):
+        folder = tmp_path / f"jobs-{jobs}"
+        publish_site(store, folder, "https://example.org/site/", base_iri="https://w3id.org/budgetlod/id/",
+                     licence=LICENCE, jobs=jobs)
+        sites[jobs] = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert sites[1].keys() == sites[2].keys() and len(sites[1]) == 47  # 6 disclosures × 6 files and the site's 11
+    assert [name for name in sites[1] if sites[1][name] != sites[2][name]] == []
+    assert any(name.startswith("dump/") for name in sites[2]) and any(n.endswith(".observations.csv") for n in sites[2])

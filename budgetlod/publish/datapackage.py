@@ -283,10 +283,7 @@ def write_packages(
         csv_path = layout.relpath(info.iri, CSV_SUFFIX)
         package_path = layout.relpath(info.iri, PACKAGE_SUFFIX)
         if info.iri in fresh or not (out / csv_path).is_file() or not (out / package_path).is_file():
-            data = observations_csv(observation_rows(store, info.iri))
-            write_atomic(out / csv_path, data)
-            name = csv_path.rsplit("/", 1)[-1]
-            write_atomic(out / package_path, _dumps(disclosure_package(layout, info, name, data)))
+            data = write_disclosure_package(out, store, layout, info)
         else:
             data = (out / csv_path).read_bytes()
         entries.append((info, csv_path, data))
@@ -295,6 +292,17 @@ def write_packages(
     write_atomic(out / SHARED_SCHEMA, _dumps(table_schema()))
     write_atomic(out / ROOT_PACKAGE, _dumps(store_package(layout, entries)))
     return [*written, SHARED_SCHEMA, ROOT_PACKAGE]
+
+
+def write_disclosure_package(out: Path, store: Store, layout: SiteLayout, info: DatasetInfo) -> bytes:
+    """One disclosure's observations CSV and its package (the publishing workers write them beside the disclosure's
+    other files); the CSV's bytes."""
+    csv_path = layout.relpath(info.iri, CSV_SUFFIX)
+    data = observations_csv(observation_rows(store, info.iri))
+    write_atomic(out / csv_path, data)
+    name = csv_path.rsplit("/", 1)[-1]
+    write_atomic(out / layout.relpath(info.iri, PACKAGE_SUFFIX), _dumps(disclosure_package(layout, info, name, data)))
+    return data
 
 
 def _remove_stale(out: Path, current: set[str]) -> None:
