@@ -207,13 +207,14 @@ def _finer_codes(table_spec: TableSpec, table: Table) -> dict[str, set[str]]:
     (blsh:LeafFlagAgreesWithCodes checks the same): the sides of a table that code their rows code different
     classifications, whose codes never begin with one another's (收入 1…, 功能 2…, 经济 3… and 5…)."""
     finer: dict[str, set[str]] = {}
-    for row in table.rows:
-        if not _leaf_row(table_spec, row):
+    for row in table.rows:  # the rows and cells that give observations (as _cells does)
+        if not _leaf_row(table_spec, row) or counts.count_unit(table_spec, row) is not None:
             continue
         code = row.code
         prefixes = [code[:k] for k in range(1, len(code))]
+        columns = _columns(table_spec, row)
         for path, value in row.values.items():
-            if value is not None and path not in row.invalid:
+            if value is not None and path not in row.invalid and path in columns:
                 finer.setdefault(path, set()).update(prefixes)
     return finer
 
